@@ -712,6 +712,28 @@ def test_poll_multiple_pages(server, writes):
     assert (kinds(page["events"]), page["has_next"]) == (["add"] * 4, False)
 
 
+def test_an_index_feeds_has_next_counts_only_the_changes_of_its_rows(server):
+    """Core's feed page has more while the source's index holds rows after the last event taken
+    (Feed.collectEvents: `iter.hasNext || page.next.isDefined`, SetHistory reading one row past its page):
+    writes that change none of the index's rows under its terms (another term's document, a field it does
+    not cover) are not rows, so a page that took the last row has none, and its cursor is the snapshot's;
+    a row a `where` drops is one."""
+    ok(server, BYN)
+    token = source(server, "C.byN(42).eventSource()")
+    where = source(server, "C.byN(42).where(.m < 5).eventSource()")
+    first = doc_id(ok(server, "C.create({ n: 42, m: 0 })"))
+    ok(server, "C.create({ n: 43, m: 1 })")
+    ok(server, f"C.byId('{first}')!.update({{ x: 1 }})")
+    page = feed(server, token, page_size=1)
+    assert (kinds(page["events"]), page["has_next"]) == (["add"], False)
+    assert _ts(page["cursor"]) > page["events"][0]["txn_ts"]
+    ok(server, "C.create({ n: 42, m: 9 })")  # a row the `where` drops
+    page = feed(server, where, page_size=1)
+    assert (kinds(page["events"]), page["has_next"]) == (["add"], True)
+    rest = feed(server, where, page_size=1, cursor=page["cursor"])
+    assert (rest["events"], rest["has_next"]) == ([], False)
+
+
 # -- FQL2StreamLogSpec ---------------------------------------------------------------------------------------
 
 

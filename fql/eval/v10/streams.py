@@ -706,7 +706,10 @@ def events(
         failed = bool(out) and out[-1].type == "error"
         full = len(out) >= limit or (deadline is not None and time.monotonic() > deadline)
         if failed or (full and closes is not False):
-            return Polled(out, next(pending, None) is not None, tuple(filtered), None if failed else resume)
+            # Core's page has more while its index holds rows after the last one read (Feed.collectEvents:
+            # events a step or a watched field drops among them); a change that writes none is not one.
+            more = any(_written(ctx, source.base, prev, curr) != set() for _, prev, curr, _ in pending)
+            return Polled(out, more, tuple(filtered), None if failed else resume)
     return Polled(out, False, tuple(filtered), resume)
 
 

@@ -734,6 +734,19 @@ def test_an_index_feeds_has_next_counts_only_the_changes_of_its_rows(server):
     assert (rest["events"], rest["has_next"]) == ([], False)
 
 
+def test_a_feeds_start_ts_skips_the_first_row_of_its_transaction_not_another_terms_document(server):
+    """Core's FeedRequest starts after the cursor (start_ts, 0), which is the first of the index rows its
+    transaction wrote under the source's terms (EventReplayer drops the events whose cursor is not past
+    it, each row numbered in turn): a document of that transaction under other terms, with a lower id,
+    has no row there and takes no ordinal, so the set's first document is the one skipped."""
+    ok(server, BYN)
+    token = source(server, "C.byN(42).eventSource() { id }")
+    ts = ok(server, "C.create({ id: '1', n: 43, m: 0 })\nC.create({ id: '2', n: 42, m: 0 })\n"
+                    "C.create({ id: '3', n: 42, m: 0 })")["txn_ts"]
+    found = feed(server, token, start_ts=ts)["events"]
+    assert [(e["type"], e["data"]["id"]) for e in found] == [("add", "3")]
+
+
 # -- FQL2StreamLogSpec ---------------------------------------------------------------------------------------
 
 

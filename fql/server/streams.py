@@ -444,7 +444,10 @@ class Streams:
             polled = sources.events(ctx, source, after, limit, live_after=opened)
             found, more = polled.events, polled.more
             lines = [_line(_event_line(source, e, started)) for e in found]
-            if replay and len(found) > self.settings.replay_limit and found[-1].type != "error":
+            # Core's limit is on the events replayed up to the stream's opening (Subscription
+            # processReplayedEvents); those of later transactions the first poll reads are live.
+            replayed = [e for e in found if opened is None or e.cursor is None or e.cursor.ts <= opened]
+            if replay and len(replayed) > self.settings.replay_limit and found[-1].type != "error":
                 lines = lines[: self.settings.replay_limit]
                 lines.append(_error_event("stream_replay_volume_exceeded", _REPLAY_EXCEEDED))
                 return Batch(lines, after, ctx.state.ts, final=True)

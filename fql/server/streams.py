@@ -360,8 +360,8 @@ class Streams:
         """`POST /stream/1`: a status event, the events since the start (replayed), then live ones."""
         ask = read_ask(self.app, request.body, feed=False)
         secret = _v10_secret(request)
-        source, held, opening = await self.app.run(self._check_v10, secret, ask)
-        poll = _V10Poll(self, secret, source, held, 0.0 if request.version == "2" else HTTP1_PACE)
+        source, held, opening, opened = await self.app.run(self._check_v10, secret, ask)
+        poll = _V10Poll(self, secret, source, held, opened, 0.0 if request.version == "2" else HTTP1_PACE)
         head = self._head(request)
         await self.pump(send, receive, poll, ask.start or source.start, [opening], head)
 
@@ -377,10 +377,11 @@ class Streams:
             raise ProtocolError(failure.status, failure.description)
         return Response(200, json_bytes(page), ts=ts)
 
-    def _check_v10(self, secret: str, ask: Ask) -> tuple[Source, Held, bytes]:
-        """The stream's source, what its auth rests on, and the status event that opens it."""
+    def _check_v10(self, secret: str, ask: Ask) -> tuple[Source, Held, bytes, int]:
+        """The stream's source, what its auth rests on, the status event that opens it and the time it
+        opens at: core replays the transactions up to it, and sends the later ones live."""
 
-        def run(ctx: Context) -> tuple[Source, Held, bytes]:
+        def run(ctx: Context) -> tuple[Source, Held, bytes, int]:
             # Core's StreamEndpoint refuses a start before the token's, once authenticated, before it
             # evaluates the token.
             if ask.start is not None and ask.start.ts < ask.made.ts:
@@ -390,7 +391,7 @@ class Streams:
             # A start too old to replay reads nothing: core's status event before the error has empty stats.
             replayable = start.ts >= sources.min_valid_time(ctx, source.base)
             opening = status_event(start, replay_reads(source)) if replayable else status_event(start, 0, 0)
-            return source, Held.of(ctx), opening
+            return source, Held.of(ctx), opening, ctx.state.txn.horizon
 
         try:
             return self.snapshot(secret, _v10_write, run, v10=True)
@@ -425,21 +426,33 @@ class Streams:
         except Unauthorized:
             raise _v10_unauthorized() from None
 
-    def poll_v10(self, secret: str, source: Source, after: Cursor, replay: bool, held: Held | None = None) -> Batch:
-        """One poll of a v10 stream (in a worker thread); the first one replays, up to `replay_limit`."""
+    def poll_v10(
+        self,
+        secret: str,
+        source: Source,
+        after: Cursor,
+        replay: bool,
+        held: Held | None = None,
+        opened: int | None = None,
+    ) -> Batch:
+        """One poll of a v10 stream (in a worker thread); the first one replays, up to `replay_limit`. The
+        transactions after `opened` (the stream's opening) come in the order core sends live ones."""
         limit = self.settings.replay_limit + 1 if replay else self.settings.batch
 
         def run(ctx: Context) -> Batch:
             started = time.perf_counter()
-            polled = sources.events(ctx, source, after, limit)
+            polled = sources.events(ctx, source, after, limit, live_after=opened)
             found, more = polled.events, polled.more
             lines = [_line(_event_line(source, e, started)) for e in found]
-            if replay and len(found) > self.settings.replay_limit and found[-1].type != "error":
+            # Core's limit is on the events replayed up to the stream's opening (Subscription
+            # processReplayedEvents); those of later transactions the first poll reads are live.
+            replayed = [e for e in found if opened is None or e.cursor is None or e.cursor.ts <= opened]
+            if replay and len(replayed) > self.settings.replay_limit and found[-1].type != "error":
                 lines = lines[: self.settings.replay_limit]
                 lines.append(_error_event("stream_replay_volume_exceeded", _REPLAY_EXCEEDED))
                 return Batch(lines, after, ctx.state.ts, final=True)
             final = bool(found) and found[-1].type == "error"
-            last = found[-1].cursor if found else after
+            last = polled.resume or (found[-1].cursor if found else after)
             # After a complete poll every event before its snapshot has been sent.
             nxt = last if more or final else max(last, Cursor(ctx.state.txn.horizon, 0))
             return Batch(lines, nxt, ctx.state.ts, more, final, filtered_stats(source, polled))
@@ -659,13 +672,15 @@ class _V10Poll:
 
     status = True
 
-    def __init__(self, streams: Streams, secret: str, source: Source, held: Held, pace: float = 0.0):
+    def __init__(self, streams: Streams, secret: str, source: Source, held: Held, opened: int, pace: float = 0.0):
         self.streams, self.secret, self.source, self.held = streams, secret, source, held
+        #: When the stream opened: the transactions after it are live.
+        self.opened = opened
         #: Seconds between two events (HTTP1_PACE over HTTP/1).
         self.pace = pace
 
     def __call__(self, after: Cursor, first: bool) -> Batch:
-        return self.streams.poll_v10(self.secret, self.source, after, first, self.held)
+        return self.streams.poll_v10(self.secret, self.source, after, first, self.held, self.opened)
 
     def crash(self, exc: Exception) -> bytes:
         # Core's Subscription.onError words a failure so (SubscriptionSpec "internal error").

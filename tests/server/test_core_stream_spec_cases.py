@@ -27,7 +27,11 @@ import pytest
 
 from fql.eval.v10 import cursors
 
-from .test_core_streams_v10 import BYN, MINUTE, WAIT, doc_id, events, kinds, ok, post, server, source
+import fql
+from fql.server import ServerThread
+from fql.server.streams import StreamSettings
+
+from .test_core_streams_v10 import BOUND, BYN, MINUTE, WAIT, doc_id, events, kinds, ok, post, server, source
 
 __all__ = ["server"]  # the fixture, imported for these tests
 
@@ -274,6 +278,67 @@ def test_handles_multiple_update_events_live(server, query):
     token = source(server, query)
     found = events(server, token, 4, during=lambda: _three_updates(server, ids))
     assert kinds(found) == ["status"] + ["update"] * 3 and ints(found[1:], "@doc", "m") == [43, 44, 45]
+
+
+def test_live_events_of_a_transaction_come_by_index_value(server):
+    """Core's live stream sorts a transaction's index rows by value, then document id (EventTranslator,
+    IndexValue.ByValueOrdering), and sends a document's event where its first row stands
+    (StreamValue.reduceIndexRows); a replay reads the index's history, removals first, by document id
+    (EventReplayer). Here the documents' values run against their ids, and a create whose value is lower
+    than the updated documents' old ones comes first live."""
+    ok(server, BYN)
+    for i, m in (("1", 30), ("2", 20), ("3", 10)):
+        ok(server, f"C.create({{ id: '{i}', n: 42, m: {m} }})")
+    token = source(server, "C.byN(42).eventSource() { id }")
+    write = "C.byId('1')!.update({ m: 31 })\nC.byId('2')!.delete()\nC.create({ id: '4', n: 42, m: 5 })\n" \
+        "C.byId('3')!.update({ m: 40 })\nC.create({ id: '5', n: 42, m: 25 })"
+    found = events(server, token, 6, during=lambda: ok(server, write))
+    live = [(e["type"], e["data"]["id"]) for e in found[1:]]
+    assert live == [("add", "4"), ("update", "3"), ("remove", "2"), ("add", "5"), ("update", "1")]
+    # Live cursors follow the live order.
+    assert [e["cursor"] for e in found[1:]] == sorted(e["cursor"] for e in found[1:])
+    replayed = events(server, token, 6)
+    assert [(e["type"], e["data"]["id"]) for e in replayed[1:]] == [
+        ("update", "1"), ("remove", "2"), ("update", "3"), ("add", "4"), ("add", "5")
+    ]
+
+
+def test_live_events_of_all_come_by_the_time_of_the_version_replaced(server):
+    """`all()` streams the changes-by-collection index, whose one value is a version's time: live, a
+    transaction's updates and removals come by the time of the version each replaces (then document id),
+    then its creates by id (EventTranslator's sort, as above); a replay by document id."""
+    ok(server, "Collection.create({ name: 'C' })")
+    for i in ("1", "2", "3"):
+        ok(server, f"C.create({{ id: '{i}' }})")
+    ok(server, "C.byId('1')!.update({ x: 1 })")
+    token = source(server, "C.all().eventSource() { id }")
+    write = "C.create({ id: '0' })\nC.byId('1')!.update({ x: 2 })\nC.byId('3')!.delete()\nC.byId('2')!.update({ x: 2 })"
+    found = events(server, token, 5, during=lambda: ok(server, write))
+    assert [(e["type"], e["data"]["id"]) for e in found[1:]] == [
+        ("update", "2"), ("remove", "3"), ("update", "1"), ("add", "0")
+    ]
+    replayed = events(server, token, 5)
+    assert [(e["type"], e["data"]["id"]) for e in replayed[1:]] == [
+        ("update", "1"), ("update", "2"), ("remove", "3"), ("add", "0")
+    ]
+
+
+def test_a_live_transaction_is_sent_whole_past_a_polls_batch():
+    """A poll stops at the end of a live transaction, never inside it, however small its batch: the
+    transaction's events are sorted whole (as core translates a whole transaction's writes), so each is
+    sent once, in the live order, and the next transaction follows."""
+    settings = StreamSettings(poll_interval=0.02, max_duration=BOUND, batch=2)
+    with ServerThread(fql.connect(), streams=settings) as small:
+        ok(small, BYN)
+        token = source(small, "C.byN(42).eventSource() { id }")
+        one = "\n".join(f"C.create({{ id: '{i}', n: 42, m: {10 - i} }})" for i in range(1, 6))
+
+        def writes():
+            ok(small, one)
+            ok(small, "C.create({ id: '6', n: 42, m: 0 })")
+
+        found = events(small, token, 7, during=writes)
+    assert [e["data"]["id"] for e in found[1:]] == ["5", "4", "3", "2", "1", "6"]
 
 
 def test_handles_multiple_update_events_replay_user_index(server):
@@ -645,6 +710,41 @@ def test_poll_multiple_pages(server, writes):
     assert (kinds(page["events"]), page["has_next"]) == (["add"] * 5, True)
     page = feed(server, token, page_size=5, cursor=page["cursor"])
     assert (kinds(page["events"]), page["has_next"]) == (["add"] * 4, False)
+
+
+def test_an_index_feeds_has_next_counts_only_the_changes_of_its_rows(server):
+    """Core's feed page has more while the source's index holds rows after the last event taken
+    (Feed.collectEvents: `iter.hasNext || page.next.isDefined`, SetHistory reading one row past its page):
+    writes that change none of the index's rows under its terms (another term's document, a field it does
+    not cover) are not rows, so a page that took the last row has none, and its cursor is the snapshot's;
+    a row a `where` drops is one."""
+    ok(server, BYN)
+    token = source(server, "C.byN(42).eventSource()")
+    where = source(server, "C.byN(42).where(.m < 5).eventSource()")
+    first = doc_id(ok(server, "C.create({ n: 42, m: 0 })"))
+    ok(server, "C.create({ n: 43, m: 1 })")
+    ok(server, f"C.byId('{first}')!.update({{ x: 1 }})")
+    page = feed(server, token, page_size=1)
+    assert (kinds(page["events"]), page["has_next"]) == (["add"], False)
+    assert _ts(page["cursor"]) > page["events"][0]["txn_ts"]
+    ok(server, "C.create({ n: 42, m: 9 })")  # a row the `where` drops
+    page = feed(server, where, page_size=1)
+    assert (kinds(page["events"]), page["has_next"]) == (["add"], True)
+    rest = feed(server, where, page_size=1, cursor=page["cursor"])
+    assert (rest["events"], rest["has_next"]) == ([], False)
+
+
+def test_a_feeds_start_ts_skips_the_first_row_of_its_transaction_not_another_terms_document(server):
+    """Core's FeedRequest starts after the cursor (start_ts, 0), which is the first of the index rows its
+    transaction wrote under the source's terms (EventReplayer drops the events whose cursor is not past
+    it, each row numbered in turn): a document of that transaction under other terms, with a lower id,
+    has no row there and takes no ordinal, so the set's first document is the one skipped."""
+    ok(server, BYN)
+    token = source(server, "C.byN(42).eventSource() { id }")
+    ts = ok(server, "C.create({ id: '1', n: 43, m: 0 })\nC.create({ id: '2', n: 42, m: 0 })\n"
+                    "C.create({ id: '3', n: 42, m: 0 })")["txn_ts"]
+    found = feed(server, token, start_ts=ts)["events"]
+    assert [(e["type"], e["data"]["id"]) for e in found] == [("add", "3")]
 
 
 # -- FQL2StreamLogSpec ---------------------------------------------------------------------------------------

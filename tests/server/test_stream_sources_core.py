@@ -103,6 +103,23 @@ def test_too_many_events_to_replay_is_an_error_event_with_empty_stats(app):
     assert error["stats"] == NO_STATS
 
 
+def test_events_after_the_opening_are_live_and_not_counted_as_replayed(app, monkeypatch):
+    """Subscription: the replay runs up to the transaction the stream opens at, and only its events count
+    against the replay limit (one here); later ones are live, in the live order (EventTranslator's sort
+    by index value). The second write lands between the opening and the first poll, as it may."""
+    ok(app, "Collection.create({ name: 'Foo', indexes: { byN: { terms: [{ field: '.n' }], values: [{ field: '.m' }] } } })")
+    token = ok(app, "Foo.byN(1).toStream() { id }")
+    ((_, body),) = exchange(app, ("/query/1", {"query": "Foo.create({ id: '1', n: 1, m: 0 })"}))
+    opened = json.loads(body)["txn_ts"]
+    ok(app, "Foo.create({ id: '2', n: 1, m: 2 })\nFoo.create({ id: '3', n: 1, m: 1 })")
+    check = app.streams._check_v10
+    monkeypatch.setattr(app.streams, "_check_v10", lambda *args: (*check(*args)[:3], opened))
+    found = stream_events(app, token)
+    assert [(e["type"], e.get("data", {}).get("id")) for e in found] == [
+        ("status", None), ("add", "1"), ("add", "3"), ("add", "2")
+    ]
+
+
 #: Core's message for a write in an event's `where` or `map`: Effect.Action.message puts the stream's whole
 #: limit reason (StreamValueTranslator: "Writes are disallowed in stream subscriptions.") after its own text.
 STREAM_WRITE = "`create` performs a write, which is not allowed in Writes are disallowed in stream subscriptions.."

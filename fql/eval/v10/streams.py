@@ -589,7 +589,7 @@ def changes(
     base: Base,
     after: Cursor,
     made: int,
-    first: t.Callable[[Version | None, Version], bool] | None = None,
+    rank: t.Callable[[Version | None, Version], int | None] | None = None,
 ) -> t.Iterator[tuple[Cursor, Version | None, Version]]:
     """Each version written after `after` to a document of `base`, with the version before it.
 
@@ -597,9 +597,9 @@ def changes(
     one deleted before, or after, under the same name is another collection (core gives each its own
     id), so its documents' versions, and the deletions that removed them with it, are none of the source's.
 
-    Ordinals number the versions of one transaction in collection and id order, those for which
-    `first(prev, version)` is true before the others, so a cursor inside a transaction (a feed page
-    that split it) means the same thing every time it is read.
+    Ordinals number the versions of one transaction by `rank(prev, version)`, then collection and id,
+    so a cursor inside a transaction (a feed page that split it) means the same thing every time it is
+    read; a version it ranks None is none of the base's changes (it writes none of its rows).
     """
     found = []
     lifetimes: dict[tuple[str, str], tuple[int, int]] = {}
@@ -614,9 +614,9 @@ def changes(
                 continue
             if version.ts >= dropped:
                 break
-            if version.ts >= after.ts:
-                later = first is not None and not first(prev, version)
-                found.append((version.ts, later, key.coll, id_key(key.id), prev, version))
+            order = 0 if rank is None or version.ts < after.ts else rank(prev, version)
+            if version.ts >= after.ts and order is not None:
+                found.append((version.ts, order, key.coll, id_key(key.id), prev, version))
             prev = version
     found.sort(key=lambda change: change[:4])
     last, ordinal = None, 0
@@ -653,12 +653,24 @@ class Polled:
     #: What each change of the base cost that a step, a watched field or a read predicate dropped (core's
     #: filtered events, whose reads and compute its next status event bills).
     filtered: tuple[Cost, ...] = ()
+    #: Where the next read resumes, when it is not the last event's cursor: the end of the last live
+    #: transaction read, whose events' cursors follow the live order.
+    resume: Cursor | None = None
 
 
-def events(ctx: Context, source: Source, after: Cursor, limit: int, deadline: float | None = None) -> Polled:
+def events(
+    ctx: Context,
+    source: Source,
+    after: Cursor,
+    limit: int,
+    deadline: float | None = None,
+    live_after: int | None = None,
+) -> Polled:
     """Up to `limit` events of `source` after `after` in this transaction's snapshot, and whether more follow.
 
-    An error (in a `where` or `map` step) is the last event: a stream ends there, a feed stops there.
+    The transactions after `live_after` (a stream's opening) come in the order of core's live stream
+    (`_live_order`), whole: a limit reached inside one is checked at its end. An error (in a `where` or
+    `map` step) is the last event: a stream ends there, a feed stops there.
     """
     if after.ts < min_valid_time(ctx, source.base):
         # Core refuses to replay history its collections no longer keep; the error has no cursor.
@@ -668,8 +680,14 @@ def events(ctx: Context, source: Source, after: Cursor, limit: int, deadline: fl
     out: list[Event] = []
     filtered: list[Cost] = []
     made = source.start.ts if source.seen is None else source.seen
-    pending = changes(ctx.state.txn, source.base, after, made, functools.partial(_leaves, ctx, source.base))
-    for cursor, prev, curr in pending:
+    ranked = functools.partial(_rank, ctx, source.base)
+    pending: t.Iterator = changes(ctx.state.txn, source.base, after, made, ranked)
+    if live_after is not None and not _mva_valued(source.base):
+        pending = _live_order(ctx, source.base, pending, after, live_after)
+    else:
+        pending = ((cursor, prev, curr, None) for cursor, prev, curr in pending)
+    resume = None
+    for cursor, prev, curr, closes in pending:
         counted, read = ctx.state.compute, set()
         try:
             event = _event(ctx, source, cursor, prev, curr, read)
@@ -684,31 +702,95 @@ def events(ctx: Context, source: Source, after: Cursor, limit: int, deadline: fl
             filtered.append(cost)
         elif event is not _UNSEEN:
             out.append(evolve(event, cost=cost))
+        resume = closes
         failed = bool(out) and out[-1].type == "error"
-        if failed or len(out) >= limit or (deadline is not None and time.monotonic() > deadline):
-            return Polled(out, next(pending, None) is not None, tuple(filtered))
-    return Polled(out, False, tuple(filtered))
+        full = len(out) >= limit or (deadline is not None and time.monotonic() > deadline)
+        if failed or (full and closes is not False):
+            # Core's page has more while its index holds rows after the last one read (Feed.collectEvents:
+            # events a step or a watched field drops among them): `changes` leaves out those writing none.
+            return Polled(out, next(pending, None) is not None, tuple(filtered), None if failed else resume)
+    return Polled(out, False, tuple(filtered), resume)
 
 
-def _leaves(ctx: Context, base: Base, prev: Version | None, curr: Version) -> bool:
-    """Whether the new version `curr` takes one of the base's rows away (an update or a removal, not an
-    addition alone): core replays a transaction's changes to a set from its index's history, which holds
-    the rows taken away before those added (EventReplayer over the HistoricalIndex, Remove before Add,
-    each by document id), and sends each document's event where its first row stands."""
-    prev = _live(prev)
-    if prev is None:
-        return False
-    if not isinstance(base, IndexRows):
-        # `all()` streams the changes-by-collection index, whose one row per document holds its time.
-        return True
-    now = _live(curr)
+def _live_order(
+    ctx: Context,
+    base: Base,
+    pending: t.Iterator[tuple[Cursor, Version | None, Version]],
+    after: Cursor,
+    live_after: int,
+) -> t.Iterator[tuple[Cursor, Version | None, Version, Cursor | bool | None]]:
+    """`pending` (in replay order), each transaction after `live_after` put in the order core's live
+    stream sends it, with cursors numbered in that order; each change comes with the cursor a read
+    stopping after it resumes from (the transaction's end, at its last change), False inside a live
+    transaction (no read stops there) or None (a replayed one's: its own cursor).
+
+    Core's live stream reads a transaction's writes to the source's index rows sorted by value (the
+    rows' values, then document id: EventTranslator sorts them with IndexValue.ByValueOrdering) and
+    sends each document's event where its first row stands (StreamValue.reduceIndexRows); `all()`'s
+    rows (the changes-by-collection index) hold a document's time, so its updates and removals come
+    by the time of the version they replace, then its creates by id. A replay reads the index's
+    history instead, ordered by action and document id (`_rank`)."""
+    group: list[tuple[Cursor, Version | None, Version]] = []
+    for change in [*pending, None]:
+        if group and (change is None or change[0].ts != group[0][0].ts):
+            ts = group[0][0].ts
+            group.sort(key=lambda c: _live_key(ctx, base, c[1], c[2]))
+            # A read resumes after a whole live transaction; one begun after a cursor inside it numbers on.
+            first = after.ord + 1 if after.ts == ts else 0
+            for n, (_, prev, curr) in enumerate(group):
+                last = n == len(group) - 1
+                yield Cursor(ts, first + n), prev, curr, Cursor(ts, MAX_ORD) if last else False
+            group = []
+        if change is None:
+            return
+        if change[0].ts > live_after:
+            group.append(change)
+        else:
+            yield (*change, None)
+
+
+def _live_key(ctx: Context, base: Base, prev: Version | None, curr: Version) -> tuple:
+    """The first of the index rows a change writes (takes away or puts in), as core's live stream sorts
+    them; () for a change that writes none (it sends no event) or whose rows fql cannot compute (its
+    event reports why)."""
+    rows = _rows(ctx, base, prev, curr)
+    written = rows[0] ^ rows[1] if rows is not None else set()
+    if not written:
+        return ()
+    # An index entry's sort key ends with its document; `all()`'s rows are a time, then the document.
+    return (min(written),) if isinstance(base, IndexRows) else (min(written), id_key(curr.key.id))
+
+
+def _rows(ctx: Context, base: Base, prev: Version | None, curr: Version) -> tuple[set, set] | None:
+    """The base's rows of the document before and after the new version `curr` (the same: the source
+    never sees it); None when fql cannot compute them (the event reports why)."""
+    prev, now = _live(prev), _live(curr)
     counted = ctx.state.compute
     try:
-        return bool(set(base.rows(ctx, prev) or ()) - set(base.rows(ctx, now) or () if now is not None else ()))
+        before = set(base.rows(ctx, prev) or ()) if prev is not None else set()
+        after = set(base.rows(ctx, now) or ()) if now is not None else set()
     except FQLError:
-        return False  # the event itself reports it
+        return None
     finally:
         ctx.state.compute = counted  # the event counts its own
+    return before, after
+
+
+def _rank(ctx: Context, base: Base, prev: Version | None, curr: Version) -> int | None:
+    """Where the new version `curr` stands in its transaction's replay: 0 if it takes one of the base's
+    rows away (an update or a removal), 1 if it only puts rows in, None if it writes none (an index
+    source's document under other terms, or a change of a field the index does not hold: core's source
+    has no row of it, so it neither sends an event nor takes an ordinal, nor makes a feed page's
+    `has_next`). Core replays a transaction's changes to a set from its index's history, which holds the
+    rows taken away before those added (EventReplayer over the HistoricalIndex, Remove before Add, each
+    by document id), and sends each document's event where its first row stands."""
+    rows = _rows(ctx, base, prev, curr)
+    if rows is None:
+        return 1  # the event itself reports why fql could not compute its rows
+    before, after = rows
+    if before == after:
+        return None
+    return 0 if before - after else 1
 
 
 def min_valid_time(ctx: Context, base: Base) -> int:

@@ -84,6 +84,15 @@ class StreamSettings:
     billing_period: float = 60.0
 
 
+def _past_snapshot(ctx: Context) -> Cursor:
+    """The cursor after every event a read-only snapshot holds, where a feed page or a poll that read it
+    all resumes: at the transaction's own time, which no commit shares, its first place (core's Feed:
+    Cursor.MinValue at the snapshot time); at SQLite's horizon, the last committed time, past that
+    commit's events, which the snapshot holds."""
+    txn = ctx.state.txn
+    return Cursor(txn.horizon, 0 if txn.horizon == ctx.state.ts else MAX_ORD)
+
+
 class StreamError(ProtocolError):
     """A v10 stream or feed request refused before any event: core's `{"error": {code, message}}`."""
 
@@ -415,7 +424,7 @@ class Streams:
             stats = _stats(started, reads=index_reads + reads, compute=compute_ops(counted))
             # A page that ends early points at its last event; a complete one at its snapshot, so that
             # polling a quiet source keeps moving forward.
-            cursor = found[-1].cursor if found and more else Cursor(ctx.state.txn.horizon, 0)
+            cursor = found[-1].cursor if found and more else _past_snapshot(ctx)
             if too_old:
                 cursor = ask.start or source.start  # core keeps the page's cursor after such an error
             page = {"events": events, "cursor": cursor.encode(), "has_next": more}
@@ -454,7 +463,7 @@ class Streams:
             final = bool(found) and found[-1].type == "error"
             last = polled.resume or (found[-1].cursor if found else after)
             # After a complete poll every event before its snapshot has been sent.
-            nxt = last if more or final else max(last, Cursor(ctx.state.txn.horizon, 0))
+            nxt = last if more or final else max(last, _past_snapshot(ctx))
             return Batch(lines, nxt, ctx.state.ts, more, final, filtered_stats(source, polled))
 
         try:
@@ -527,7 +536,7 @@ class Streams:
                 with sources.as_of(ctx, at):
                     lines.extend(_v4_line(event, target.version) for event in make())
                 last = cursor
-            return Batch(lines, max(last, Cursor(ctx.state.txn.horizon, 0)), ctx.state.ts)
+            return Batch(lines, max(last, _past_snapshot(ctx)), ctx.state.ts)
 
         try:
             return self.snapshot(secret, _v4_write, run, held)

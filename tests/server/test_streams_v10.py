@@ -436,6 +436,23 @@ def test_a_feed_on_sqlite_misses_no_write_committed_after_its_page(tmp_path):
         assert created.is_set() and seen + later == [1]
 
 
+def test_a_feed_on_sqlite_resumed_after_a_whole_page_sends_no_event_again(tmp_path):
+    """A SQLite reader's snapshot ends at the last committed time, whose events it holds: the cursor of
+    a page that read them all is past them all, not at their first (fauna-python's feed reusable iterator
+    got 1 to 9 for 5 to 9 from the second transaction)."""
+    path = tmp_path / "feed.db"
+    with ServerThread(fql.connect(f"sqlite:///{path}")) as server:
+        client = Client(endpoint=server.url, secret="secret", max_attempts=1)
+        client.query(q('Collection.create({ name: "P" })'))
+        source = client.query(q("P.all().map(.n).toStream()")).data
+        client.query(q("Set.sequence(0, 5).forEach(n => P.create({ n: n }))"))
+        pages = list(client.feed(source))
+        client.query(q("Set.sequence(5, 10).forEach(n => P.create({ n: n }))"))
+        later = list(client.feed(source, FeedOptions(cursor=pages[-1].cursor)))
+        assert [e["data"] for p in pages for e in p] == [0, 1, 2, 3, 4]
+        assert [e["data"] for p in later for e in p] == [5, 6, 7, 8, 9]
+
+
 def _stream_sends(http_version: str, events: int) -> list[tuple[float, bytes]]:
     """The body parts of an ASGI `POST /stream/1` answered over `http_version`, with the loop time each
     was sent at: the stream replays `events` adds after its status event, then its client leaves."""

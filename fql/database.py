@@ -59,6 +59,8 @@ def open_storage(url: str) -> Storage:
 
 #: The syntaxes `Database.query` reads.
 SYNTAXES = ("v4", "v10", "auto")
+#: What a query of a closed database raises (as ValueError, as a closed file's reads do).
+CLOSED = "the database is closed (Database.close() or the end of its `with` block)"
 
 
 class Database:
@@ -89,7 +91,8 @@ class Database:
         """
         if not isinstance(text, str):
             raise TypeError(f"the query must be FQL text (a str), not {type(text).__name__}")
-        _check_secret(secret)
+        if secret is not None and not isinstance(secret, str):
+            _refuse_secret(secret)
         if syntax == "auto":
             syntax = detect_syntax(text)
         elif syntax not in SYNTAXES:
@@ -98,7 +101,10 @@ class Database:
         if not program.body:
             # Core's answer to an empty v4 body (v10's parser refuses an empty query itself).
             raise InvalidExpression("No query provided.")
-        return self.run(program, secret=secret, syntax=syntax)
+        # `run` without its secret check, made above (each check is a call on every query).
+        if self.closed:
+            raise ValueError(CLOSED)
+        return self.run_with_state(program, secret=secret, syntax=syntax)[0]
 
     def run(
         self, node: t.Any, *, secret: str | None = None, syntax: str = "v4", env: dict | None = None
@@ -108,9 +114,10 @@ class Database:
         With a `secret` the query runs as that key, token or scoped secret (`unauthorized` if it is not
         valid now); without one it runs as the root (admin) identity.
         """
-        _check_secret(secret)
+        if secret is not None and not isinstance(secret, str):
+            _refuse_secret(secret)
         if self.closed:
-            raise ValueError("the database is closed (Database.close() or the end of its `with` block)")
+            raise ValueError(CLOSED)
         return self.run_with_state(node, secret=secret, syntax=syntax, env=env)[0]
 
     def run_with_state(
@@ -529,11 +536,10 @@ class Session:
         self.secret = None
 
 
-def _check_secret(secret: t.Any) -> None:
+def _refuse_secret(secret: t.Any) -> t.NoReturn:
     """An embedding program's secret is a str or None; anything else is a mistake in the program, not a
-    wrong secret."""
-    if secret is not None and not isinstance(secret, str):
-        raise TypeError(f"secret must be a str or None, not {type(secret).__name__}")
+    wrong secret. (Its callers test the type themselves: a call per query costs more than the test.)"""
+    raise TypeError(f"secret must be a str or None, not {type(secret).__name__}")
 
 
 def connect(url: str = "memory://", **options: t.Any) -> Database:

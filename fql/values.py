@@ -881,6 +881,8 @@ def parse_long(text: str) -> int | None:
 def java_digits(text: str) -> bool:
     """Whether Java's Character.isDigit holds for every char of `text` (core's `id forall isDigit`): each a
     Unicode decimal digit of the BMP; a char beyond it is two surrogates, neither a digit. True if empty."""
+    if text.isascii():
+        return not text or text.isdecimal()  # the ASCII digits are ASCII's decimal digits (ids, mostly)
     return all(ord(c) <= 0xFFFF and unicodedata.decimal(c, None) is not None for c in text)
 
 

@@ -73,6 +73,8 @@ def test_query_reads_auto_syntax_and_refuses_what_is_not_a_query():
         db.query(5)
     with pytest.raises(TypeError, match="secret must be a str or None, not int"):
         db.query("1", secret=5)
+    with pytest.raises(TypeError, match="secret must be a str or None, not bytes"):
+        db.run(fql.parse("1"), secret=b"secret")
     with pytest.raises(ValueError, match="syntax must be one of 'v4', 'v10', 'auto', not 'v5'"):
         db.query("1", syntax="v5")
     assert db.session(db.root_secret).query("Add(1, 1)", syntax="auto") == 2
@@ -99,6 +101,8 @@ def test_a_closed_database_says_so(tmp_path):
             assert db.query("Add(1, 2)") == 3
         with pytest.raises(ValueError, match="the database is closed"):
             db.query("Add(1, 2)")
+        with pytest.raises(ValueError, match="the database is closed"):
+            db.run(fql.parse("Add(1, 2)"))
 
 
 def test_the_using_it_commands_that_need_no_files_run():

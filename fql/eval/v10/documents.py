@@ -208,9 +208,9 @@ def with_deleted_refs(ctx: Context, doc: t.Any) -> t.Any:
     no collection for it), and each to a v4 index that no longer exists names it DELETED_INDEX. A v4
     index answered itself is its reference, missing or not (core's materializer answers its LegacyRef
     whatever it read). Anything else, and a document with no such reference, is given back as it is."""
-    if type(doc) is NullDocument and doc.ref.kind == "indexes":
-        return _index_ref(ctx, doc.ref)
     if type(doc) is not Document:
+        if type(doc) is NullDocument and doc.ref.kind == "indexes":
+            return _index_ref(ctx, doc.ref)
         return doc
     data = doc.data
     found = _deleted_refs(ctx, data)

@@ -168,8 +168,10 @@ def schema_live(ctx: Context, key: DocKey) -> bool:
     if current_source(ctx.state)[0] != "query" or _fields.schema_code(ctx):
         return True
     renamed = ctx.state.renamed_definitions
-    if key.coll == "#collections" and (key.scope, key.id) in renamed.values() and (key.scope, key.id) not in renamed:
-        return False  # a new name this query gave (its versions moved there, so none looks made here)
+    if renamed and key.coll == "#collections":  # (no renames in most queries: nothing to look through)
+        named = (key.scope, key.id)
+        if named in renamed.values() and named not in renamed:
+            return False  # a new name this query gave (its versions moved there, so none looks made here)
     return not created_here(ctx, key)
 
 

@@ -142,7 +142,12 @@ def _scala_long(text: str) -> int | None:
     of any script (Character.digit of each UTF-16 char: `"٣"` is 3), within a Long; else None."""
     signed = len(text) > 1 and text[0] in "+-"
     body = text[1:] if signed else text
-    if not body or not all(c <= "\uffff" and unicodedata.category(c) == "Nd" for c in body):
+    if not body:
+        return None
+    if body.isascii():
+        if not body.isdecimal():  # ASCII's Nd chars are its digits (an id, mostly: no per-char lookup)
+            return None
+    elif not all(c <= "\uffff" and unicodedata.category(c) == "Nd" for c in body):
         return None
     number = -int(body) if signed and text[0] == "-" else int(body)
     return number if LONG_MIN <= number <= LONG_MAX else None

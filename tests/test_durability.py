@@ -170,3 +170,46 @@ def test_two_servers_on_one_postgres_share_tokens_and_logouts():
             for pid in (one, other):
                 os.kill(pid, signal.SIGKILL)
                 _wait(pid)
+
+
+def _v10(port: int, path: str, body: dict, secret: str = "secret") -> dict:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("POST", path, json.dumps(body), {"Authorization": f"Bearer {secret}", "X-Format": "tagged"})
+    response = conn.getresponse()
+    answer = json.loads(response.read())
+    assert response.status == 200, answer
+    return answer
+
+
+def _stop(*pids: int) -> None:
+    for pid in pids:
+        os.kill(pid, signal.SIGKILL)
+        _wait(pid)
+
+
+def test_two_servers_on_one_postgres_share_writes_feeds_schema_and_outlive_a_restart():
+    with postgres_url() as url:
+        (one, a), (other, b) = _serve(url), _serve(url)
+        try:
+            # A collection made through A is typed by B's next query; B's write is read through A at once.
+            _v10(a, "/query/1", {"query": 'Collection.create({ name: "P" }); 0'})
+            made = _v10(b, "/query/1", {"query": "P.create({ n: 1 }).n"})
+            read = _v10(a, "/query/1", {"query": "P.all().map(.n).toArray()"})
+            assert (made["data"], read["data"]) == ({"@int": "1"}, [{"@int": "1"}])
+            assert made["txn_ts"] < read["txn_ts"]
+            # A feed page read on A resumes on B, with the writes made through either.
+            source = _v10(a, "/query/1", {"query": "P.all().map(.n).eventSource()"})["data"]["@stream"]
+            _v10(b, "/query/1", {"query": "P.create({ n: 2 }); 0"})
+            first = _v10(a, "/feed/1", {"token": source})
+            _v10(a, "/query/1", {"query": "P.create({ n: 3 }); 0"})
+            rest = _v10(b, "/feed/1", {"token": source, "cursor": first["cursor"]})
+            assert [e["data"] for page in (first, rest) for e in page["events"]] == [{"@int": "2"}, {"@int": "3"}]
+            key = _v10(a, "/query/1", {"query": 'Key.create({ role: "server" }).secret'})["data"]
+        finally:
+            _stop(one, other)
+        (again, c) = _serve(url)
+        try:
+            kept = _v10(c, "/query/1", {"query": "P.all().map(.n).toArray()"}, secret=key)
+            assert kept["data"] == [{"@int": "1"}, {"@int": "2"}, {"@int": "3"}]
+        finally:
+            _stop(again)

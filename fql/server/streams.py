@@ -19,6 +19,7 @@ from attrs import evolve, frozen
 
 from ..auth.access import authenticate
 from ..collation import encode, terms_key
+from ..database import MAX_RETRIES
 from ..errors import (
     FQLError,
     InvalidArgument,
@@ -344,24 +345,38 @@ class Streams:
         """`fn(ctx)` in a read-only transaction as `secret` (Unauthorized if it no longer works, or, given
         what a stream's auth `held` when it opened, if that changed); `v10` for a v10 stream or feed, whose
         reads get v10's identity baseline (QueryState.v10); `api_version` a v4 request's, if it names one;
-        `metered`: its reads counted as a v4 query's (a Meter), for the metric headers."""
+        `metered`: its reads counted as a v4 query's (a Meter), for the metric headers.
+
+        A snapshot gone stale before its first read of the store (another process committed between its
+        clock and its snapshot, on SQLite) runs again holding the write lock, as a query does
+        (Database.run_with_state), up to MAX_RETRIES times."""
         db = self.app.db
-        txn = db.storage.begin()
-        try:
-            auth = authenticate(txn, secret, db.root_secret, db.jwks)
-            reads: t.Any = ReadOnly(txn, refuse)
-            if metered:
-                reads = Meter(reads, marked=True)
-            # Events are evaluated at run time: an unbound name is `unbound_variable`, not a static check.
-            state = QueryState(reads, auth, db=db, v10=v10, typecheck=False)
-            if api_version is not None:
-                state.api_version = state.form_version = api_version
-            ctx = Context(state)
-            if held is not None and not held.still(ctx):
-                raise Unauthorized("Unauthorized")
-            return fn(ctx)
-        finally:
-            txn.rollback()
+        attempt = 0
+        while True:
+            txn = db.storage.begin(writing=attempt > 0)
+            try:
+                auth = authenticate(txn, secret, db.root_secret, db.jwks)
+                reads: t.Any = ReadOnly(txn, refuse)
+                if metered:
+                    reads = Meter(reads, marked=True)
+                # Events are evaluated at run time: an unbound name is `unbound_variable`, not a static check.
+                state = QueryState(reads, auth, db=db, v10=v10, typecheck=False)
+                if api_version is not None:
+                    state.api_version = state.form_version = api_version
+                ctx = Context(state)
+                if held is not None and not held.still(ctx):
+                    raise Unauthorized("Unauthorized")
+                return fn(ctx)
+            except Exception:
+                # Whatever the poll made of the stale read (a user function wraps every error), the
+                # transaction's conflict decides.
+                if txn.conflict is None:
+                    raise
+                attempt += 1
+                if attempt > MAX_RETRIES:
+                    raise txn.conflict from None
+            finally:
+                txn.rollback()
 
     # -- v10 ----------------------------------------------------------------------------------------------------
 

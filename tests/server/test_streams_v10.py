@@ -453,6 +453,39 @@ def test_a_feed_on_sqlite_resumed_after_a_whole_page_sends_no_event_again(tmp_pa
         assert [e["data"] for p in later for e in p] == [5, 6, 7, 8, 9]
 
 
+def test_two_servers_on_one_sqlite_file_feed_and_stream_past_a_commit_between_clock_and_snapshot(tmp_path):
+    """Two `fql serve` on one SQLite file: a poll of server A reads the clock, then opens its snapshot; a
+    write committed through server B in between makes that snapshot stale. The poll runs again, as a
+    query does (Database.run_with_state), where it failed: the feed page with a 500, the stream with an
+    internal_error event."""
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    settings = StreamSettings(poll_interval=0.02, max_duration=BOUND)
+    with ServerThread(fql.connect(url), streams=settings) as a, ServerThread(fql.connect(url)) as b:
+        on_a = Client(endpoint=a.url, secret="secret", max_attempts=1)
+        on_b = Client(endpoint=b.url, secret="secret", max_attempts=1)
+        on_b.query(q('Collection.create({ name: "P" })'))
+        source = on_a.query(q("P.all().map(.n).eventSource()")).data
+        storage, wanted = a.app.db.storage, []
+        start = storage.start
+
+        def commit_through_b_after_the_clock(writing: bool):
+            clock = start(writing)
+            if not writing and wanted:
+                on_b.query(q("P.create({ n: ${n} })", n=wanted.pop()))
+            return clock
+
+        storage.start = commit_through_b_after_the_clock
+        wanted.append(1)
+        assert [e["data"] for page in on_a.feed(source) for e in page] == [1]
+        with on_a.stream(source) as stream:
+            assert next(stream)["data"] == 1
+            wanted.append(2)
+            assert next(stream)["data"] == 2
+            on_b.query(q("P.create({ n: 3 })"))
+            assert next(stream)["data"] == 3
+        assert not wanted
+
+
 def _stream_sends(http_version: str, events: int) -> list[tuple[float, bytes]]:
     """The body parts of an ASGI `POST /stream/1` answered over `http_version`, with the loop time each
     was sent at: the stream replays `events` adds after its status event, then its client leaves."""

@@ -632,7 +632,8 @@ def update(
         else:
             _upsert(ctx, change.item, texts)
     _check_types(ctx, texts)
-    _store(ctx, submitted, override)
+    given = {name for name, _ in submitted}
+    _store(ctx, submitted, override, {} if override else {n: t for n, t in result.before.items() if n not in given})
     return result
 
 
@@ -1054,8 +1055,10 @@ def failure_message(err: FQLError) -> str:
     return "\n".join([err.description, *failure_lines(err)])
 
 
-def _store(ctx: Context, submitted: list[tuple[str, str]], override: bool) -> None:
-    """Keep the pushed files (core's updateStoredFiles)."""
+def _store(ctx: Context, submitted: list[tuple[str, str]], override: bool, kept: dict[str, str] | None = None) -> None:
+    """Keep the pushed files (core's updateStoredFiles). `kept`: the files a push that keeps the others
+    leaves, as read now (queries' changes patched in), stored so: core patches them at each schema write,
+    so an item a query deleted is not declared there again by the stored text."""
     scope = ctx.state.scope
     existing = {v.key.id: v.data for v in ctx.state.txn.scan(scope, SOURCES) if v.data}
     seq = max((data["seq"] for data in existing.values()), default=0)
@@ -1078,6 +1081,9 @@ def _store(ctx: Context, submitted: list[tuple[str, str]], override: bool) -> No
         for name in existing:
             if name not in names:
                 documents.write(ctx, DocKey(scope, SOURCES, name), None)
+    for name, text in (kept or {}).items():
+        if name in existing and existing[name]["content"] != text:
+            documents.write(ctx, DocKey(scope, SOURCES, name), {**existing[name], "content": text})
     # A push is a schema change even when only comments changed: its answer names the new version.
     _bump(ctx)
 

@@ -82,6 +82,16 @@ def test_without_override_other_files_stay(db):
     assert q(db, "double(2)") == 4
 
 
+def test_without_override_other_files_stay_as_queries_left_them(db):
+    # Core patches the stored files at each schema write: a collection a query deleted from main.fsl is
+    # not declared there again when a push that keeps the other files declares it elsewhere.
+    db.push_schema({"main.fsl": "collection A {}\ncollection B {}\n"})
+    q(db, 'Collection.byName("A")!.delete()')
+    db.push_schema({"other.fsl": "collection A {}\n"}, override=False)
+    db.push_schema({"other.fsl": "collection A {}\n"}, override=False)
+    assert db.schema_files() == {"main.fsl": "\ncollection B {}\n", "other.fsl": "collection A {}\n"}
+
+
 def test_a_blank_file_deletes_its_file_and_items(db):
     db.push_schema({"users.fsl": USERS, "funcs.fsl": FUNCS})
     db.push_schema({"funcs.fsl": "  \n"}, override=False)

@@ -74,13 +74,19 @@ def micros(value: t.Any, *path: str | int) -> int:
 
 
 @contextlib.contextmanager
-def _reading_at(ctx: Context, ts: int | None) -> t.Iterator[None]:
+def _state_set(ctx: Context, name: str, value: t.Any) -> t.Iterator[None]:
+    """The query state's `name` set to `value` while the block runs."""
     state = ctx.state
-    before, state.valid_ts = state.valid_ts, ts
+    before = getattr(state, name)
+    setattr(state, name, value)
     try:
         yield
     finally:
-        state.valid_ts = before
+        setattr(state, name, before)
+
+
+def _reading_at(ctx: Context, ts: int | None) -> t.ContextManager[None]:
+    return _state_set(ctx, "valid_ts", ts)
 
 
 def valid_time(ctx: Context, ts: t.Any, *path: str | int) -> t.ContextManager[None]:
@@ -586,15 +592,9 @@ def _until(ctx: Context, items: list[Item]) -> list[Item]:
     return [item for item in items if item[1]["ts"] <= until]
 
 
-@contextlib.contextmanager
-def whole(ctx: Context) -> t.Iterator[None]:
+def whole(ctx: Context) -> t.ContextManager[None]:
     """Read sets of events whole, whatever the valid time, as core's folds read them."""
-    state = ctx.state
-    before, state.whole_history = state.whole_history, True
-    try:
-        yield
-    finally:
-        state.whole_history = before
+    return _state_set(ctx, "whole_history", True)
 
 
 Parts = tuple[int, int, bytes, bytes]

@@ -474,9 +474,7 @@ class Checker:
             value, _ = self.visit_Literal(leaf, {})
             if not is_subtype(value, annotated):
                 causes.append((f"Type `{display(primary(value))}` is not a subtype of `{wanted}`", self._group(leaf.span)))
-        if causes:
-            at = _span(self.text, header.start(1), header.end(1))
-            self.errors.append(TypeError_(f"Type `{shown}` is not a subtype of `{wanted}`", at, (), tuple(causes)))
+        self._let_misfit(header, shown, wanted, causes)
 
     def _misfit_items(self, node: ast.Let, found: Tuple, annotated: Type) -> None:
         """An array literal of literals that its annotation `Array<T>` (T a primitive or Null) does not admit
@@ -501,6 +499,12 @@ class Checker:
             value, _ = self.visit_Literal(item, {})
             if not is_subtype(value, element):
                 causes.append((f"Type `{display(primary(value))}` is not a subtype of `{display(element)}`", self._group(item.span)))
+        self._let_misfit(header, shown, wanted, causes)
+
+    def _let_misfit(self, header: re.Match, shown: str, wanted: str, causes: list) -> None:
+        """Core's failure of a `let`'s value against its annotation, at the variable's name, each literal
+        that fails where it is written a cause (TypeConstraintFailure.toTypeError's `transitive`); none if
+        nothing failed."""
         if causes:
             at = _span(self.text, header.start(1), header.end(1))
             self.errors.append(TypeError_(f"Type `{shown}` is not a subtype of `{wanted}`", at, (), tuple(causes)))

@@ -34,7 +34,7 @@ from ..eval.refs import doc_key, live, ref_of
 from ..eval.sets import cursor_of
 from ..eval.v10 import streams as sources
 from ..eval.v10.streams import MAX_ORD, Cursor, Documents, IndexRows, Single, Source
-from ..storage.base import DocKey, Version
+from ..storage.base import Conflict, DocKey, Version
 from ..storage.meter import PARTITIONS, Meter
 from ..storage.readonly import ReadOnly
 from ..values import Action, Ref, SetRef, type_name
@@ -87,8 +87,8 @@ class StreamSettings:
 def _past_snapshot(ctx: Context) -> Cursor:
     """The cursor after every event a read-only snapshot holds, where a feed page or a poll that read it
     all resumes: at the transaction's own time, which no commit shares, its first place (core's Feed:
-    Cursor.MinValue at the snapshot time); at SQLite's horizon, the last committed time, past that
-    commit's events, which the snapshot holds."""
+    Cursor.MinValue at the snapshot time); at a horizon below it, a commit's time, past that commit's
+    events, which the snapshot holds."""
     txn = ctx.state.txn
     return Cursor(txn.horizon, 0 if txn.horizon == ctx.state.ts else MAX_ORD)
 
@@ -345,8 +345,28 @@ class Streams:
         what a stream's auth `held` when it opened, if that changed); `v10` for a v10 stream or feed, whose
         reads get v10's identity baseline (QueryState.v10); `api_version` a v4 request's, if it names one;
         `metered`: its reads counted as a v4 query's (a Meter), for the metric headers."""
+        run = functools.partial(self._snapshot, secret, fn, held, v10, api_version, metered, refuse)
+        try:
+            return run(writing=False)
+        except Conflict:
+            # Another process committed since the snapshot began (SQLite): read again, holding the writer's
+            # lock from the start, as Database.run_with_state reruns a query.
+            return run(writing=True)
+
+    def _snapshot(
+        self,
+        secret: str,
+        fn: t.Callable[[Context], t.Any],
+        held: Held | None,
+        v10: bool,
+        api_version: str | None,
+        metered: bool,
+        refuse: t.Callable[[], FQLError],
+        *,
+        writing: bool,
+    ) -> t.Any:
         db = self.app.db
-        txn = db.storage.begin()
+        txn = db.storage.begin(writing=writing)
         try:
             auth = authenticate(txn, secret, db.root_secret, db.jwks)
             reads: t.Any = ReadOnly(txn, refuse)
@@ -359,9 +379,17 @@ class Streams:
             ctx = Context(state)
             if held is not None and not held.still(ctx):
                 raise Unauthorized("Unauthorized")
-            return fn(ctx)
+            found = fn(ctx)
+        except Exception:
+            # Whatever the read made of a stale snapshot, the transaction's `conflict` decides.
+            if txn.conflict is not None:
+                raise txn.conflict from None
+            raise
         finally:
             txn.rollback()
+        if txn.conflict is not None:
+            raise txn.conflict
+        return found
 
     # -- v10 ----------------------------------------------------------------------------------------------------
 
@@ -758,6 +786,8 @@ def _source(ctx: Context, ask: Ask, what: str) -> Source:
             raise _invalid(
                 f"Invalid request body: invalid event source provided, Expected EventSource<Any>, received {err.received}"
             ) from None
+        except Conflict:
+            raise  # a stale snapshot: Streams.snapshot reads again
         except QueryRuntimeError as err:
             raise _invalid(f"Error evaluating provided {what}, {err.description}") from None
         except FQLError as err:

@@ -35,7 +35,7 @@ from ..eval.refs import doc_key, live, ref_of
 from ..eval.sets import cursor_of
 from ..eval.v10 import streams as sources
 from ..eval.v10.streams import MAX_ORD, Cursor, Documents, IndexRows, Single, Source
-from ..storage.base import DocKey, Version
+from ..storage.base import Conflict, DocKey, Version
 from ..storage.meter import PARTITIONS, Meter
 from ..storage.readonly import ReadOnly
 from ..values import Action, Ref, SetRef, type_name
@@ -88,8 +88,8 @@ class StreamSettings:
 def _past_snapshot(ctx: Context) -> Cursor:
     """The cursor after every event a read-only snapshot holds, where a feed page or a poll that read it
     all resumes: at the transaction's own time, which no commit shares, its first place (core's Feed:
-    Cursor.MinValue at the snapshot time); at SQLite's horizon, the last committed time, past that
-    commit's events, which the snapshot holds."""
+    Cursor.MinValue at the snapshot time); at a horizon below it, a commit's time, past that commit's
+    events, which the snapshot holds."""
     txn = ctx.state.txn
     return Cursor(txn.horizon, 0 if txn.horizon == ctx.state.ts else MAX_ORD)
 
@@ -347,9 +347,10 @@ class Streams:
         reads get v10's identity baseline (QueryState.v10); `api_version` a v4 request's, if it names one;
         `metered`: its reads counted as a v4 query's (a Meter), for the metric headers.
 
-        A snapshot gone stale before its first read of the store (another process committed between its
-        clock and its snapshot, on SQLite) runs again holding the write lock, as a query does
-        (Database.run_with_state), up to MAX_RETRIES times."""
+        A snapshot gone stale (another process committed between its clock and its snapshot, or before a
+        reader that asked for its horizon took the writer's lock, on SQLite) runs again holding the write
+        lock, as a query does (Database.run_with_state), up to MAX_RETRIES times: whatever the read made
+        of it (a user function wraps every error), the transaction's conflict decides."""
         db = self.app.db
         attempt = 0
         while True:
@@ -366,17 +367,17 @@ class Streams:
                 ctx = Context(state)
                 if held is not None and not held.still(ctx):
                     raise Unauthorized("Unauthorized")
-                return fn(ctx)
+                found = fn(ctx)
+                if txn.conflict is None:
+                    return found
             except Exception:
-                # Whatever the poll made of the stale read (a user function wraps every error), the
-                # transaction's conflict decides.
                 if txn.conflict is None:
                     raise
-                attempt += 1
-                if attempt > MAX_RETRIES:
-                    raise txn.conflict from None
             finally:
                 txn.rollback()
+            attempt += 1
+            if attempt > MAX_RETRIES:
+                raise txn.conflict
 
     # -- v10 ----------------------------------------------------------------------------------------------------
 
@@ -773,6 +774,8 @@ def _source(ctx: Context, ask: Ask, what: str) -> Source:
             raise _invalid(
                 f"Invalid request body: invalid event source provided, Expected EventSource<Any>, received {err.received}"
             ) from None
+        except Conflict:
+            raise  # a stale snapshot: Streams.snapshot reads again
         except QueryRuntimeError as err:
             raise _invalid(f"Error evaluating provided {what}, {err.description}") from None
         except FQLError as err:

@@ -179,7 +179,6 @@ class SQLStorage(Storage):
         now = max(time.time_ns() // 1000, self.last_ts + 1)
         self.last_ts = ts = max(now, last_ts + 1)
         self.current = SQLTransaction(self, ts, last_id, written, clock_behind=ts != now, locked=writing)
-        self.current.committed = last_ts
         return self.current
 
     def start(self, writing: bool) -> tuple[int, int, int]:
@@ -248,12 +247,11 @@ class SQLTransaction(Transaction):
         self.ts = ts
         self.last_id = self.first_id = last_id
         self.first_written = written
-        #: The system clock is behind the stored one: store this ts even if nothing is written.
-        self.clock_behind = clock_behind and store.readers_stamp_clock
+        #: The system clock is behind the stored one: store this ts even if nothing is written (where
+        #: this transaction can: holding the writer's lock, or on a backend whose readers stamp the clock).
+        self.clock_behind = clock_behind
         #: Whether this transaction holds the writer's lock (taken at its first write).
         self.locked = locked
-        #: The time of the last write committed in this snapshot (the clock row's, when it began).
-        self.committed = ts
         #: Versions read or written here, over `store.cache`.
         self.seen: dict[DocKey, Version | None] = {}
         self.written: set[DocKey] = set()
@@ -264,11 +262,14 @@ class SQLTransaction(Transaction):
 
     @property
     def horizon(self) -> int:
-        # A reader beside a writer: the writer's time may be below this one's and not yet committed. The
-        # last committed time is safe: a writer that commits later either started after it or reruns.
-        if self.locked or self.store.readers_stamp_clock:
-            return self.ts
-        return self.committed
+        # A reader beside a writer: the writer's time may be below this one's and not yet committed. Holding
+        # the writer's lock, with a snapshot still current (else `Conflict`: the query runs again), no
+        # such writer is left, so a stream or feed resumes at this time, as core's do at theirs: the last
+        # committed time instead stood still on a quiet stream (its status events' txn_ts) and was not the
+        # txn_ts of the query that made an event source.
+        if not (self.locked or self.store.readers_stamp_clock):
+            self._lock()
+        return self.ts
 
     def get(self, key: DocKey) -> Version | None:
         seen = self.seen
@@ -458,7 +459,8 @@ class SQLTransaction(Transaction):
             # A read-only query leaves the clock as it is (its commit writes nothing): the next query's
             # time is later anyway, as the system clock has moved on.
             clock = None
-            if self.wrote or self.clock_behind or self.last_id != self.first_id:
+            behind = self.clock_behind and (self.locked or store.readers_stamp_clock)
+            if self.wrote or behind or self.last_id != self.first_id:
                 self._lock()
                 clock = (self.ts, self.last_id, self.ts if self.wrote else self.first_written)
             store.finish(clock)

@@ -17,6 +17,8 @@ import fql
 from fql.server import ServerThread
 from fql.server.streams import StreamSettings
 
+from tests.storage.backends import database_url
+
 fauna = pytest.importorskip("fauna")
 from fauna import fql as q  # noqa: E402
 from fauna.client import Client, FeedOptions, StreamOptions  # noqa: E402
@@ -484,6 +486,20 @@ def test_two_servers_on_one_sqlite_file_feed_and_stream_past_a_commit_between_cl
             on_b.query(q("P.create({ n: 3 })"))
             assert next(stream)["data"] == 3
         assert not wanted
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_a_stream_on_a_durable_backend_opens_at_its_source_query_and_then_moves_on(tmp_path, backend):
+    """A SQLite reader once resumed at the last committed time: a stream opened there, before the txn_ts
+    of the query that made its source, and its status events on a quiet database all had that time."""
+    settings = StreamSettings(poll_interval=0.02, status_interval=0.1, max_duration=BOUND)
+    with database_url(backend, tmp_path) as url, ServerThread(fql.connect(url), streams=settings) as server:
+        c = Client(endpoint=server.url, secret="secret", max_attempts=1)
+        c.query(q('Collection.create({ name: "P" })'))
+        made = c.query(q("P.all().toStream()"))
+        events = take(c.stream(made.data, StreamOptions(status_events=True)), 3)
+    assert kinds(events) == ["status"] * 3
+    assert made.txn_ts == events[0]["txn_ts"] < events[1]["txn_ts"] < events[2]["txn_ts"]
 
 
 def _stream_sends(http_version: str, events: int) -> list[tuple[float, bytes]]:

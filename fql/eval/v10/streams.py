@@ -395,8 +395,8 @@ def _event_source(ctx: Context, s: V10Set, method_name: str, watched: tuple | No
     watched = watched or ()
     if watched and isinstance(base, IndexRows):
         _check_covered(ctx, base.index, watched)
-    # After this query: its own writes (at its time) and everything committed before it. A read-only query
-    # on SQLite starts at the last committed time instead, as a writer's earlier time may commit later.
+    # After this query: its own writes (at its time) and everything committed before it (on SQLite, asking
+    # for the horizon takes the writer's lock, so that no writer's earlier time commits later).
     start = Cursor(ctx.state.txn.horizon, MAX_ORD)
     return register(ctx, Source(ctx.state.scope, base, steps, watched, start, _made(s, method_name)))
 

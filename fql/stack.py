@@ -7,6 +7,8 @@ recursion limit allow.
 
 from __future__ import annotations
 
+import contextvars
+import queue
 import sys
 import threading
 import typing as t
@@ -82,24 +84,75 @@ def is_deep() -> bool:
     return getattr(threading.current_thread(), "fql_deep", False)
 
 
+#: Seconds an idle deep thread waits for its next call before it ends.
+IDLE_SECONDS = 30.0
+
+
+class _Worker:
+    """A deep thread kept for `run_deep`'s calls, one at a time: starting a thread with a deep stack costs
+    more than a short query, and an embedding program that queries while a server's loop holds the raised
+    recursion limit runs every query so. Each call runs in a new, empty context (as on a new thread), and
+    answers on the queue it came with, so a caller that stopped waiting (Ctrl-C) leaves nothing behind for
+    the next one."""
+
+    def __init__(self, pool: _Pool) -> None:
+        self.pool = pool
+        self.calls: queue.SimpleQueue = queue.SimpleQueue()
+        thread(self._serve, "fql-deep").start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                fn, answer = self.calls.get(timeout=IDLE_SECONDS)
+            except queue.Empty:
+                if self.pool.retire(self):
+                    return
+                continue
+            try:
+                answer.put((True, contextvars.Context().run(fn)))
+            except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+                answer.put((False, exc))
+            self.pool.release(self)
+
+
+class _Pool:
+    """The idle deep threads (as many as have been busy at once, until each has idled IDLE_SECONDS)."""
+
+    def __init__(self) -> None:
+        self.idle: list[_Worker] = []
+        self.lock = threading.Lock()
+
+    def take(self) -> _Worker:
+        with self.lock:
+            if self.idle:
+                return self.idle.pop()
+        return _Worker(self)
+
+    def release(self, worker: _Worker) -> None:
+        with self.lock:
+            self.idle.append(worker)
+
+    def retire(self, worker: _Worker) -> bool:
+        """Whether an idle `worker` may end: not if a call has just taken it."""
+        with self.lock:
+            if worker in self.idle:
+                self.idle.remove(worker)
+                return True
+            return False
+
+
+_POOL = _Pool()
+
+
 def run_deep(fn: t.Callable[[], T]) -> T:
-    """`fn()` on a new deep thread, waiting for it: its result, or what it raised."""
-    outcome: list = []
-
-    def work() -> None:
-        try:
-            outcome.append((True, fn()))
-        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
-            outcome.append((False, exc))
-
+    """`fn()` on a deep thread, waiting for it: its result, or what it raised."""
+    answer: queue.SimpleQueue = queue.SimpleQueue()
     RECURSION.enter()
     try:
-        worker = thread(work, "fql-deep")
-        worker.start()
-        worker.join()
+        _POOL.take().calls.put((fn, answer))
+        ok, value = answer.get()
     finally:
         RECURSION.leave()
-    ok, value = outcome[0]
     if not ok:
         raise value
     return value

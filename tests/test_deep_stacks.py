@@ -105,3 +105,29 @@ def test_a_deep_value_prints_from_the_command_line():
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "[" * 15001 + "]" * 15001
+
+
+def test_run_deep_keeps_its_threads_for_the_next_call():
+    """Starting a deep thread costs more than a short query, and an embedding program querying while a
+    server's loop holds the raised recursion limit runs every query on one: an idle deep thread takes the
+    next call. Each call still runs as on a new thread: deep, in an empty context, its exception raised
+    in the caller, and a second caller at once gets a thread of its own."""
+    import contextvars
+    import threading
+
+    from fql import stack
+
+    var = contextvars.ContextVar("probe", default="empty")
+
+    def mark() -> tuple:
+        seen = var.get()
+        var.set("set")
+        return threading.get_ident(), stack.is_deep(), seen
+
+    first, second = stack.run_deep(mark), stack.run_deep(mark)
+    assert first == (first[0], True, "empty") and second == (first[0], True, "empty")
+    with pytest.raises(ZeroDivisionError):
+        stack.run_deep(lambda: 1 / 0)
+    assert stack.run_deep(mark)[0] == first[0]
+    inner = stack.run_deep(lambda: stack.run_deep(mark))
+    assert inner[0] != first[0] and inner[1:] == (True, "empty")

@@ -465,6 +465,7 @@ def in_process(args: argparse.Namespace) -> dict[str, dict[str, Rate]]:
 
 
 def _in_process_figures(args: argparse.Namespace, db: fql.Database, app, query: Query) -> dict[str, Rate]:
+    from fql import stack
     from fql.server import app as module
     from fql.server import v10
 
@@ -475,7 +476,9 @@ def _in_process_figures(args: argparse.Namespace, db: fql.Database, app, query: 
     handler = functools.partial(app._query, query.body.encode(), SECRET) if query.syntax == "v4" else v10_handler
 
     def best(measure) -> Rate:
-        return max((measure() for _ in range(args.repeat)), key=lambda r: r.per_second)
+        # On a deep thread, as the server runs its queries: on the main thread, while the app's workers hold
+        # the raised recursion limit, each query would hop to a deep thread (fql/stack.py) and cost that too.
+        return max((stack.run_deep(measure) for _ in range(args.repeat)), key=lambda r: r.per_second)
 
     figures = {
         "db.query": best(lambda: rate(lambda: db.query(query.text, secret=SECRET, syntax=query.syntax), seconds)),

@@ -8,6 +8,7 @@ recursion limit allow.
 from __future__ import annotations
 
 import contextvars
+import os
 import queue
 import sys
 import threading
@@ -142,6 +143,16 @@ class _Pool:
 
 
 _POOL = _Pool()
+
+
+def _forked() -> None:
+    # A forked child has none of its parent's threads: the idle ones it lists would never answer.
+    global _POOL
+    _POOL = _Pool()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forked)
 
 
 def run_deep(fn: t.Callable[[], T]) -> T:

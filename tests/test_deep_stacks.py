@@ -131,3 +131,28 @@ def test_run_deep_keeps_its_threads_for_the_next_call():
     assert stack.run_deep(mark)[0] == first[0]
     inner = stack.run_deep(lambda: stack.run_deep(mark))
     assert inner[0] != first[0] and inner[1:] == (True, "empty")
+
+
+def test_run_deep_in_a_forked_child_starts_its_own_thread():
+    """A forked child has none of its parent's threads: the idle deep threads the parent kept would never
+    answer it (a forked `fql serve` hung on its first query)."""
+    import os
+    import time
+
+    from fql import stack
+
+    assert stack.run_deep(lambda: 1) == 1
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0 if stack.run_deep(lambda: 2) == 2 else 1)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        pytest.fail("the forked child's run_deep never answered")
+    assert os.waitstatus_to_exitcode(status) == 0

@@ -87,11 +87,9 @@ class StreamSettings:
 
 def _past_snapshot(ctx: Context) -> Cursor:
     """The cursor after every event a read-only snapshot holds, where a feed page or a poll that read it
-    all resumes: at the transaction's own time, which no commit shares, its first place (core's Feed:
-    Cursor.MinValue at the snapshot time); at a horizon below it, a commit's time, past that commit's
-    events, which the snapshot holds."""
-    txn = ctx.state.txn
-    return Cursor(txn.horizon, 0 if txn.horizon == ctx.state.ts else MAX_ORD)
+    all resumes: its horizon, the transaction's own time, which no commit shares, at its first place
+    (core's Feed: Cursor.MinValue at the snapshot time)."""
+    return Cursor(ctx.state.txn.horizon, 0)
 
 
 class StreamError(ProtocolError):

@@ -19,7 +19,9 @@ tasks; see test_core_streams_v4.py); StreamMergerSpec "closes merged stream unde
 
 from __future__ import annotations
 
+import base64
 import json
+import struct
 import threading
 
 import httpx
@@ -331,3 +333,23 @@ def test_a_source_made_by_a_writing_query_replays_its_writes_after_the_first(ser
     assert [(e["type"], e["txn_ts"]) for e in events(server, single["data"]["@stream"], 2)] == [
         ("status", single["txn_ts"]), ("update", later),
     ]
+
+
+def test_the_opening_status_event_points_at_its_start_times_first_event(server):
+    """Core's status event renders its cursor as Cursor(ts), ordinal 0 (Event.Status), and the one opening a
+    stream is at its replay's start (EventReplayer): after a `start_ts` (whose cursor is past all of that
+    transaction) or an event's cursor, it is the transaction's time at ordinal 0 all the same."""
+    ok(server, "Collection.create({ name: 'C' })")
+    token = source(server, "C.all().eventSource()")
+    ts = ok(server, "C.create({ id: '1' })\nC.create({ id: '2' })\nC.create({ id: '3' })")["txn_ts"]
+    second = events(server, token, 3)[2]
+    first_of_ts = _cursor_ord(ts, 0)
+    for options in ({"start_ts": ts}, {"cursor": second["cursor"]}):
+        opening = events(server, token, 1, **options)[0]
+        assert (opening["type"], opening["txn_ts"], opening["cursor"]) == ("status", ts, first_of_ts)
+    resumed = events(server, token, 2, cursor=second["cursor"])[1]
+    assert shown([resumed]) == [("add", "3")]
+
+
+def _cursor_ord(ts: int, ordinal: int) -> str:
+    return base64.b64encode(struct.pack(">qi", ts, ordinal)).decode()

@@ -23,13 +23,14 @@ import base64
 import json
 import struct
 import threading
+import time
 
 import httpx
 import pytest
 
 from .test_core_streams_v4 import _query as v4_query
 from .test_core_streams_v4 import subscribe as v4_subscribe
-from .test_core_streams_v10 import WAIT, doc_id, events, kinds, ok, post, server, source
+from .test_core_streams_v10 import WAIT, events, kinds, ok, post, server, source
 
 __all__ = ["server"]  # the fixture, imported for these tests
 
@@ -305,8 +306,6 @@ def test_produces_idle_events(server):
 
 
 def _eventually(condition, seconds: float = WAIT) -> bool:
-    import time
-
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():

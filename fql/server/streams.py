@@ -412,8 +412,11 @@ class Streams:
             source = _source(ctx, ask, "stream")
             start = ask.start or source.start
             # A start too old to replay reads nothing: core's status event before the error has empty stats.
+            # It shows the start's time at ordinal 0, whatever the start's (core's Event.Status renders
+            # Cursor(ts)); the stream resumes after the start itself.
             replayable = start.ts >= sources.min_valid_time(ctx, source.base)
-            opening = status_event(start, replay_reads(source)) if replayable else status_event(start, 0, 0)
+            shown = Cursor(start.ts, 0)
+            opening = status_event(shown, replay_reads(source)) if replayable else status_event(shown, 0, 0)
             return source, Held.of(ctx), opening, ctx.state.txn.horizon
 
         try:

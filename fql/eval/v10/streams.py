@@ -395,9 +395,11 @@ def _event_source(ctx: Context, s: V10Set, method_name: str, watched: tuple | No
     watched = watched or ()
     if watched and isinstance(base, IndexRows):
         _check_covered(ctx, base.index, watched)
-    # After this query: its own writes (at its time) and everything committed before it (on SQLite, asking
-    # for the horizon takes the writer's lock, so that no writer's earlier time commits later).
-    start = Cursor(ctx.state.txn.horizon, MAX_ORD)
+    # After the first event of this query's own writes (at its time) and everything committed before it:
+    # core's token holds the cursor (txn time, 0), and its replay sends only the events past it, so the
+    # set's second and later events of the query that made it come (on SQLite, asking for the horizon
+    # takes the writer's lock, so that no writer's earlier time commits later).
+    start = Cursor(ctx.state.txn.horizon, 0)
     return register(ctx, Source(ctx.state.scope, base, steps, watched, start, _made(s, method_name)))
 
 

@@ -11,6 +11,7 @@ its source collections (exact, but a read of every document of those collections
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import heapq
 import typing as t
 
@@ -200,12 +201,23 @@ def diff(old: dict, new: dict) -> dict:
 
 def _document_events(ctx: Context, key: DocKey) -> list[Item]:
     """A document's events, oldest first: `data` is the whole `data` of a create, what changed in it for
-    an update (null for a removed field), and null for a delete."""
+    an update (null for a removed field), and null for a delete. Versions at or before the collection's
+    minimum valid time are gone (core's DocHistory.applyGCRules): the latest of them, its GC root, is
+    the first event, a create with the whole `data`, if it was live then (no delete, no ttl before
+    the minimum valid time); the others, and a root that was not live, are left out."""
     ref = ref_of(ctx, key)
     doc = encode(ref)
     out: list[Item] = []
     before: Version | None = None
-    for version in ctx.state.txn.history(key):
+    history = ctx.state.txn.history(key)
+    mvt = min_valid_time(ctx, key.scope, key.coll)
+    root = max((i for i, v in enumerate(history) if v.ts <= mvt), default=None)
+    for i, version in enumerate(history):
+        if root is not None and i <= root:
+            if i < root or version.data is None or (version.ttl is not None and version.ttl < mvt):
+                before = version
+                continue
+            before = None
         if version.data is None:
             action, changed = "delete", None
         elif before is not None and before.data is not None:
@@ -227,19 +239,37 @@ def _set_event(ts: int, action: str, ref: Ref, values: tuple = ()) -> Item:
     return _event_key(ts, RANK[action], encode(ref), tuple_key(values)), event, event
 
 
-def _membership_events(ctx: Context, key: DocKey, members: t.Callable[[Version], dict]) -> list[Item]:
+#: Set while an Intersection or Difference reads its sets: core reads them as sorted values
+#: (EventsFilter.mergeSources, then SetSortedValues for the others), whose GC rules are not a history's.
+_SORTED_VALUES: contextvars.ContextVar[bool] = contextvars.ContextVar("sorted_values", default=False)
+
+
+def _membership_events(ctx: Context, key: DocKey, members: t.Callable[[Version], dict], mvt: int) -> list[Item]:
     """The add and remove events of one document in a set: `members(version)` maps the sort keys of the
     document's entries in a version to their values, and each change from one version to the next is
-    an event (a version that leaves them alone, none)."""
+    an event (a version that leaves them alone, none).
+
+    Of the events at or before `mvt`, its collection's minimum valid time, a history (core's SetHistory)
+    keeps only an add at it; sorted values (SetSortedValues.applyGCRules) keep each element's latest,
+    if it is an add whose ttl is not before `mvt`."""
     ref = ref_of(ctx, key)
     out: list[Item] = []
     before: dict = {}
+    sorted_values = _SORTED_VALUES.get()
+    roots: dict[bytes, Item | None] = {}
     for version in ctx.state.txn.history(key):
         now = members(version)
-        out.extend(_set_event(version.ts, "add", ref, values) for sort, values in now.items() if sort not in before)
-        out.extend(_set_event(version.ts, "remove", ref, values) for sort, values in before.items() if sort not in now)
+        changes = [(sort, "add", vals) for sort, vals in now.items() if sort not in before]
+        changes += [(sort, "remove", vals) for sort, vals in before.items() if sort not in now]
+        for sort, action, vals in changes:
+            item = _set_event(version.ts, action, ref, vals)
+            if version.ts > mvt or (version.ts == mvt and action == "add" and not sorted_values):
+                out.append(item)
+            elif sorted_values:
+                kept = action == "add" and (version.ttl is None or version.ttl >= mvt)
+                roots[sort] = item if kept else None
         before = now
-    return out
+    return [root for root in roots.values() if root is not None] + out
 
 
 def _singleton_events(ctx: Context, ref: t.Any) -> list[Item]:
@@ -257,10 +287,11 @@ def _singleton_events(ctx: Context, ref: t.Any) -> list[Item]:
 def _documents_events(ctx: Context, s: SetRef) -> list[Item]:
     scope, name, filtered = sets.documents_source(ctx, s)
     out: list[Item] = []
+    mvt = min_valid_time(ctx, scope, name)
     for newest in ctx.state.txn.scan(scope, name):
         if filtered and not access.allowed(ctx, "read", newest.key, (ref_of(ctx, newest.key),)):
             continue
-        out.extend(_membership_events(ctx, newest.key, lambda v: {b"": ()} if v.data is not None else {}))
+        out.extend(_membership_events(ctx, newest.key, lambda v: {b"": ()} if v.data is not None else {}, mvt))
     return out
 
 
@@ -272,10 +303,11 @@ def _match_events(ctx: Context, s: SetRef) -> list[Item]:
 
     out: list[Item] = []
     for coll in index.sources:
+        mvt = min_valid_time(ctx, index.key.scope, coll)
         for newest in ctx.state.txn.scan(index.key.scope, coll):
             if filtered and not access.allowed(ctx, "read", newest.key, (ref_of(ctx, newest.key),)):
                 continue
-            out.extend(_membership_events(ctx, newest.key, members))
+            out.extend(_membership_events(ctx, newest.key, members, mvt))
     return out
 
 
@@ -333,14 +365,18 @@ def _algebraic_steps(ctx: Context, s: SetRef) -> list[tuple[Item, int, Item]]:
     operands = sets.operands(s)
     n = len(operands)
     firsts: dict[bytes, list[Item]] = {}
-    for item in sorted(_history(ctx, operands[0]), key=lambda item: item[0]):
-        firsts.setdefault(_moment(item)[1], []).append(item)
-    others: list[dict[bytes, list[Item]]] = []
-    for operand in operands[1:]:
-        by_element: dict[bytes, list[Item]] = {}
-        for item in sorted(_history(ctx, operand), key=lambda item: (encode(item[1]["document"]), item[0])):
-            by_element.setdefault(_element(item), []).append(item)
-        others.append(by_element)
+    outer = _SORTED_VALUES.set(True)
+    try:
+        for item in sorted(_history(ctx, operands[0]), key=lambda item: item[0]):
+            firsts.setdefault(_moment(item)[1], []).append(item)
+        others: list[dict[bytes, list[Item]]] = []
+        for operand in operands[1:]:
+            by_element: dict[bytes, list[Item]] = {}
+            for item in sorted(_history(ctx, operand), key=lambda item: (encode(item[1]["document"]), item[0])):
+                by_element.setdefault(_element(item), []).append(item)
+            others.append(by_element)
+    finally:
+        _SORTED_VALUES.reset(outer)
     out: list[tuple[Item, int, Item]] = []
     for own in firsts.values():
         element = _element(own[0])

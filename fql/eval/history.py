@@ -244,6 +244,15 @@ def _set_event(ts: int, action: str, ref: Ref, values: tuple = ()) -> Item:
 _SORTED_VALUES: contextvars.ContextVar[bool] = contextvars.ContextVar("sorted_values", default=False)
 
 
+@contextlib.contextmanager
+def _sorted_values() -> t.Iterator[None]:
+    outer = _SORTED_VALUES.set(True)
+    try:
+        yield
+    finally:
+        _SORTED_VALUES.reset(outer)
+
+
 def _membership_events(ctx: Context, key: DocKey, members: t.Callable[[Version], dict], mvt: int) -> list[Item]:
     """The add and remove events of one document in a set: `members(version)` maps the sort keys of the
     document's entries in a version to their values, and each change from one version to the next is
@@ -365,18 +374,15 @@ def _algebraic_steps(ctx: Context, s: SetRef) -> list[tuple[Item, int, Item]]:
     operands = sets.operands(s)
     n = len(operands)
     firsts: dict[bytes, list[Item]] = {}
-    outer = _SORTED_VALUES.set(True)
-    try:
+    others: list[dict[bytes, list[Item]]] = []
+    with _sorted_values():
         for item in sorted(_history(ctx, operands[0]), key=lambda item: item[0]):
             firsts.setdefault(_moment(item)[1], []).append(item)
-        others: list[dict[bytes, list[Item]]] = []
         for operand in operands[1:]:
             by_element: dict[bytes, list[Item]] = {}
             for item in sorted(_history(ctx, operand), key=lambda item: (encode(item[1]["document"]), item[0])):
                 by_element.setdefault(_element(item), []).append(item)
             others.append(by_element)
-    finally:
-        _SORTED_VALUES.reset(outer)
     out: list[tuple[Item, int, Item]] = []
     for own in firsts.values():
         element = _element(own[0])
@@ -518,7 +524,8 @@ def _event_origins(ctx: Context, s: SetRef, moment: tuple[bytes, bytes], memo: d
         origin = memo[("steps", id(s))][1].get(key)
         if origin is not None:
             i, item = origin
-            return _event_origins(ctx, sets.operands(s)[i], _moment(item), memo, item[0])
+            with _sorted_values():  # as the steps read the operand
+                return _event_origins(ctx, sets.operands(s)[i], _moment(item), memo, item[0])
     if s.kind == "distinct":
         return _event_origins(ctx, sets.as_set(s["distinct"], "distinct"), moment, memo)
     if s.kind == "join":

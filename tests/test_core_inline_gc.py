@@ -511,3 +511,15 @@ def test_index_history_of_set_operations(gc):
     assert gc.at(gc.delete + 1, counts) == [1, 4]
     assert gc.at(gc.recreate, counts) == [1, 4]
     assert gc.at(gc.recreate + DAY, counts) == [1, 2]
+
+
+def test_join_history_reads_its_source_as_sorted_values(gc):
+    """Core's JoinSet.history reads its source through EventsFilter.mergeSources (sorted values), so an
+    element that entered the source before the MVT is still in it, and the target's later events show."""
+    gc.write(gc.create, 'Create(Collection("users"), {data: {name: "Ann", job: "cook"}})')
+    gc.write(gc.update1, 'Create(Collection("users"), {data: {name: "Bob"}})')
+    join = (
+        'Paginate(Events(Join(Match(Index("users_by_job"), "cook"), '
+        'Lambda("r", Match(Index("users_by_name"), "Bob")))))'
+    )
+    assert [e["action"] for e in gc.at(gc.update1 + HOUR, join).data] == ["add"]

@@ -409,11 +409,13 @@ def _algebraic_steps(ctx: Context, s: SetRef) -> list[tuple[Item, int, Item]]:
 
 def _joined(ctx: Context, s: SetRef) -> list[tuple[list[Item], SetRef]]:
     """For each element a Join's source ever held: its events in the source, and the set its target
-    gives for it."""
+    gives for it. Core reads the source as sorted values (JoinSet.history, EventsFilter.mergeSources)."""
     target = s["with"]
     timelines: dict[bytes, list[Item]] = {}
     values: dict[bytes, t.Any] = {}
-    for item in _history(ctx, sets.as_set(s["join"], "join")):
+    with _sorted_values():
+        source = _history(ctx, sets.as_set(s["join"], "join"))
+    for item in source:
         event = item[1]
         data = event.get("data")
         element = event["document"] if not data else data[0] if len(data) == 1 else list(data)

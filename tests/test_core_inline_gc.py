@@ -212,6 +212,8 @@ def test_document_history_of_a_ttled_document(gc):
     ref = gc.ttled_history()
     for snap in (gc.create, gc.update0, gc.update1):
         assert gc.at(snap, history(ref)) == [["create", {"name": "Alice"}]]
+    # Not in the spec, but DocHistory.rewriteGCEdge's rule: once the MVT passes its ttl, the root goes too.
+    assert gc.at(gc.delete, history(ref)) == []
 
 
 def test_document_snapshots_by_snapshot_valid_time_and_mvt(gc):

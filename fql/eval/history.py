@@ -5,7 +5,9 @@ events, and its state at any time, come straight from its versions: a live versi
 `update`, after none or a deletion a `create`, and a deletion a `delete` (core derives them the same way,
 VersionStore.revise). Index entries are kept for the present only: the history of a `Match` or
 `Documents` set, and a `Match` read at a past time, are recomputed from the versions of the documents of
-its source collections (exact, but a read of every document of those collections).
+its source collections (exact, but a read of every document of those collections). What a read sees
+of the versions at or before the collection's minimum valid time follows core's inline GC rules (see
+`_document_events` and `_membership_events`), as if they had been collected.
 """
 
 from __future__ import annotations
@@ -239,8 +241,8 @@ def _set_event(ts: int, action: str, ref: Ref, values: tuple = ()) -> Item:
     return _event_key(ts, RANK[action], encode(ref), tuple_key(values)), event, event
 
 
-#: Set while an Intersection or Difference reads its sets: core reads them as sorted values
-#: (EventsFilter.mergeSources, then SetSortedValues for the others), whose GC rules are not a history's.
+#: Set while an Intersection or Difference reads its sets, or a Join its source: core reads them as
+#: sorted values (EventsFilter.mergeSources, SetSortedValues), whose GC rules are not a history's.
 _SORTED_VALUES: contextvars.ContextVar[bool] = contextvars.ContextVar("sorted_values", default=False)
 
 

@@ -106,3 +106,13 @@ def test_a_binding_array_with_an_unresolved_ref_holds_null_in_its_place(db):
     )
     db.query('Create(Collection("c"), {})')
     assert refs(db, 'Match(Index("c_refs"))') == [fql.Ref("1", fql.Ref("c", fql.Ref("collections")))]
+
+
+def test_active_latches_once_true(db):
+    """IndexBuildSpec toggles `active` with Update while a build runs; core's Index.ActiveValidator
+    latches it once true, so an Update to false leaves a built index active and queryable."""
+    db.query('CreateCollection({name: "foo"})')
+    doc = db.query('Create(Collection("foo"), {data: {name: "Alex"}})')["ref"]
+    db.query('CreateIndex({name: "foo_by_name", source: Collection("foo"), terms: [{field: ["data", "name"]}]})')
+    assert db.query('Update(Index("foo_by_name"), {active: false})')["active"] is True
+    assert refs(db, 'Match(Index("foo_by_name"), "Alex")') == [doc]

@@ -525,3 +525,18 @@ def test_join_history_reads_its_source_as_sorted_values(gc):
         'Lambda("r", Match(Index("users_by_name"), "Bob")))))'
     )
     assert [e["action"] for e in gc.at(gc.update1 + HOUR, join).data] == ["add"]
+
+
+def test_index_history_of_ttl_updates(gc):
+    """SetSnapshotSpec "when updating TTLs" draws each ttl update as an ADD+RM in the index: core's
+    Indexer.rows diffs entries with their ttl, so a new ttl removes the entry and adds it again at that
+    time (removes first, as an index lists them). The events at or before the MVT are gone."""
+    ref = gc.ttled_history()
+    gc.write(gc.update0 - HOUR, f"Update({ref}, {{ttl: {ts(gc.update1)}}})")
+    gc.write(gc.update1 - HOUR, f"Update({ref}, {{ttl: {ts(gc.update1 + DAY)}}})")
+    alice = {"name": "Alice"}
+    assert gc.at(gc.update1 - HOUR + 1, pairwise("Alice")) == [
+        ["remove", alice], ["add", alice], ["remove", alice], ["add", alice]
+    ]
+    docs = 'Paginate(Events(Documents(Collection("users"))))'
+    assert [e["action"] for e in gc.at(gc.update1, docs).data] == ["remove", "add"]

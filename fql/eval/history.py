@@ -258,7 +258,8 @@ def _sorted_values() -> t.Iterator[None]:
 def _membership_events(ctx: Context, key: DocKey, members: t.Callable[[Version], dict], mvt: int) -> list[Item]:
     """The add and remove events of one document in a set: `members(version)` maps the sort keys of the
     document's entries in a version to their values, and each change from one version to the next is
-    an event (a version that leaves them alone, none).
+    an event (a version that leaves them alone, none). An entry holds the version's ttl, so a change of
+    ttl removes each entry and adds it again (core's Indexer.rows diffs tuples with their ttl).
 
     Of the events at or before `mvt`, its collection's minimum valid time, a history (core's SetHistory)
     keeps only an add at it; sorted values (SetSortedValues.applyGCRules) keep each element's latest,
@@ -269,10 +270,11 @@ def _membership_events(ctx: Context, key: DocKey, members: t.Callable[[Version],
     sorted_values = _SORTED_VALUES.get()
     roots: dict[bytes, Item | None] = {}
     for version in ctx.state.txn.history(key):
-        now = members(version)
-        changes = [(sort, "add", vals) for sort, vals in now.items() if sort not in before]
-        changes += [(sort, "remove", vals) for sort, vals in before.items() if sort not in now]
-        for sort, action, vals in changes:
+        now = {(sort, version.ttl): vals for sort, vals in members(version).items()}
+        # Removes first: where a ttl changed, sorted values keep the add of the same time.
+        changes = [(held, "remove", vals) for held, vals in before.items() if held not in now]
+        changes += [(held, "add", vals) for held, vals in now.items() if held not in before]
+        for (sort, _), action, vals in changes:
             item = _set_event(version.ts, action, ref, vals)
             if version.ts > mvt or (version.ts == mvt and action == "add" and not sorted_values):
                 out.append(item)

@@ -14,10 +14,10 @@ a Union's. A page's cursors are the events themselves: `{ts, action, document, d
 
 Not ported from ext/storage-api/src/test/scala/set/SetHistorySpec.scala, as no query observes them: its
 reads between two valid times at a snapshot time (a query reads up to its own time, or At's), its add
-and remove of one document written at one time by one transaction (no query writes both), and "apply
-inline GC rules" (fql keeps every version and collects no garbage); its pagination by `maxResults` is
-storage's own page size, below Paginate's (ported as SetSortedSpec's in test_core_set_duplicates.py).
-ext/model/src/test/scala/gc/SetHistorySpec.scala is about garbage collection: not ported either.
+and remove of one document written at one time by one transaction (no query writes both); its pagination
+by `maxResults` is storage's own page size, below Paginate's (ported as SetSortedSpec's in
+test_core_set_duplicates.py). Its "apply inline GC rules", as queries see them, and
+ext/model/src/test/scala/gc/SetHistorySpec.scala are in test_core_inline_gc.py.
 """
 
 from __future__ import annotations

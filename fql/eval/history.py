@@ -5,12 +5,15 @@ events, and its state at any time, come straight from its versions: a live versi
 `update`, after none or a deletion a `create`, and a deletion a `delete` (core derives them the same way,
 VersionStore.revise). Index entries are kept for the present only: the history of a `Match` or
 `Documents` set, and a `Match` read at a past time, are recomputed from the versions of the documents of
-its source collections (exact, but a read of every document of those collections).
+its source collections (exact, but a read of every document of those collections). What a read sees
+of the versions at or before the collection's minimum valid time follows core's inline GC rules (see
+`_document_events` and `_membership_events`), as if they had been collected.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import heapq
 import typing as t
 
@@ -200,12 +203,23 @@ def diff(old: dict, new: dict) -> dict:
 
 def _document_events(ctx: Context, key: DocKey) -> list[Item]:
     """A document's events, oldest first: `data` is the whole `data` of a create, what changed in it for
-    an update (null for a removed field), and null for a delete."""
+    an update (null for a removed field), and null for a delete. Versions at or before the collection's
+    minimum valid time are gone (core's DocHistory.applyGCRules): the latest of them, its GC root, is
+    the first event, a create with the whole `data`, if it was live then (no delete, no ttl before
+    the minimum valid time); the others, and a root that was not live, are left out."""
     ref = ref_of(ctx, key)
     doc = encode(ref)
     out: list[Item] = []
     before: Version | None = None
-    for version in ctx.state.txn.history(key):
+    history = ctx.state.txn.history(key)
+    mvt = min_valid_time(ctx, key.scope, key.coll)
+    root = max((i for i, v in enumerate(history) if v.ts <= mvt), default=None)
+    for i, version in enumerate(history):
+        if root is not None and i <= root:
+            if i < root or version.data is None or (version.ttl is not None and version.ttl < mvt):
+                before = version
+                continue
+            before = None
         if version.data is None:
             action, changed = "delete", None
         elif before is not None and before.data is not None:
@@ -227,19 +241,48 @@ def _set_event(ts: int, action: str, ref: Ref, values: tuple = ()) -> Item:
     return _event_key(ts, RANK[action], encode(ref), tuple_key(values)), event, event
 
 
-def _membership_events(ctx: Context, key: DocKey, members: t.Callable[[Version], dict]) -> list[Item]:
+#: Set while an Intersection or Difference reads its sets, or a Join its source: core reads them as
+#: sorted values (EventsFilter.mergeSources, SetSortedValues), whose GC rules are not a history's.
+_SORTED_VALUES: contextvars.ContextVar[bool] = contextvars.ContextVar("sorted_values", default=False)
+
+
+@contextlib.contextmanager
+def _sorted_values() -> t.Iterator[None]:
+    outer = _SORTED_VALUES.set(True)
+    try:
+        yield
+    finally:
+        _SORTED_VALUES.reset(outer)
+
+
+def _membership_events(ctx: Context, key: DocKey, members: t.Callable[[Version], dict], mvt: int) -> list[Item]:
     """The add and remove events of one document in a set: `members(version)` maps the sort keys of the
     document's entries in a version to their values, and each change from one version to the next is
-    an event (a version that leaves them alone, none)."""
+    an event (a version that leaves them alone, none). An entry holds the version's ttl, so a change of
+    ttl removes each entry and adds it again (core's Indexer.rows diffs tuples with their ttl).
+
+    Of the events at or before `mvt`, its collection's minimum valid time, a history (core's SetHistory)
+    keeps only an add at it; sorted values (SetSortedValues.applyGCRules) keep each element's latest,
+    if it is an add whose ttl is not before `mvt`."""
     ref = ref_of(ctx, key)
     out: list[Item] = []
     before: dict = {}
+    sorted_values = _SORTED_VALUES.get()
+    roots: dict[bytes, Item | None] = {}
     for version in ctx.state.txn.history(key):
-        now = members(version)
-        out.extend(_set_event(version.ts, "add", ref, values) for sort, values in now.items() if sort not in before)
-        out.extend(_set_event(version.ts, "remove", ref, values) for sort, values in before.items() if sort not in now)
+        now = {(sort, version.ttl): vals for sort, vals in members(version).items()}
+        # Removes first: where a ttl changed, sorted values keep the add of the same time.
+        changes = [(held, "remove", vals) for held, vals in before.items() if held not in now]
+        changes += [(held, "add", vals) for held, vals in now.items() if held not in before]
+        for (sort, _), action, vals in changes:
+            item = _set_event(version.ts, action, ref, vals)
+            if version.ts > mvt or (version.ts == mvt and action == "add" and not sorted_values):
+                out.append(item)
+            elif sorted_values:
+                kept = action == "add" and (version.ttl is None or version.ttl >= mvt)
+                roots[sort] = item if kept else None
         before = now
-    return out
+    return [root for root in roots.values() if root is not None] + out
 
 
 def _singleton_events(ctx: Context, ref: t.Any) -> list[Item]:
@@ -257,10 +300,11 @@ def _singleton_events(ctx: Context, ref: t.Any) -> list[Item]:
 def _documents_events(ctx: Context, s: SetRef) -> list[Item]:
     scope, name, filtered = sets.documents_source(ctx, s)
     out: list[Item] = []
+    mvt = min_valid_time(ctx, scope, name)
     for newest in ctx.state.txn.scan(scope, name):
         if filtered and not access.allowed(ctx, "read", newest.key, (ref_of(ctx, newest.key),)):
             continue
-        out.extend(_membership_events(ctx, newest.key, lambda v: {b"": ()} if v.data is not None else {}))
+        out.extend(_membership_events(ctx, newest.key, lambda v: {b"": ()} if v.data is not None else {}, mvt))
     return out
 
 
@@ -272,10 +316,11 @@ def _match_events(ctx: Context, s: SetRef) -> list[Item]:
 
     out: list[Item] = []
     for coll in index.sources:
+        mvt = min_valid_time(ctx, index.key.scope, coll)
         for newest in ctx.state.txn.scan(index.key.scope, coll):
             if filtered and not access.allowed(ctx, "read", newest.key, (ref_of(ctx, newest.key),)):
                 continue
-            out.extend(_membership_events(ctx, newest.key, members))
+            out.extend(_membership_events(ctx, newest.key, members, mvt))
     return out
 
 
@@ -333,14 +378,15 @@ def _algebraic_steps(ctx: Context, s: SetRef) -> list[tuple[Item, int, Item]]:
     operands = sets.operands(s)
     n = len(operands)
     firsts: dict[bytes, list[Item]] = {}
-    for item in sorted(_history(ctx, operands[0]), key=lambda item: item[0]):
-        firsts.setdefault(_moment(item)[1], []).append(item)
     others: list[dict[bytes, list[Item]]] = []
-    for operand in operands[1:]:
-        by_element: dict[bytes, list[Item]] = {}
-        for item in sorted(_history(ctx, operand), key=lambda item: (encode(item[1]["document"]), item[0])):
-            by_element.setdefault(_element(item), []).append(item)
-        others.append(by_element)
+    with _sorted_values():
+        for item in sorted(_history(ctx, operands[0]), key=lambda item: item[0]):
+            firsts.setdefault(_moment(item)[1], []).append(item)
+        for operand in operands[1:]:
+            by_element: dict[bytes, list[Item]] = {}
+            for item in sorted(_history(ctx, operand), key=lambda item: (encode(item[1]["document"]), item[0])):
+                by_element.setdefault(_element(item), []).append(item)
+            others.append(by_element)
     out: list[tuple[Item, int, Item]] = []
     for own in firsts.values():
         element = _element(own[0])
@@ -367,11 +413,13 @@ def _algebraic_steps(ctx: Context, s: SetRef) -> list[tuple[Item, int, Item]]:
 
 def _joined(ctx: Context, s: SetRef) -> list[tuple[list[Item], SetRef]]:
     """For each element a Join's source ever held: its events in the source, and the set its target
-    gives for it."""
+    gives for it. Core reads the source as sorted values (JoinSet.history, EventsFilter.mergeSources)."""
     target = s["with"]
     timelines: dict[bytes, list[Item]] = {}
     values: dict[bytes, t.Any] = {}
-    for item in _history(ctx, sets.as_set(s["join"], "join")):
+    with _sorted_values():
+        source = _history(ctx, sets.as_set(s["join"], "join"))
+    for item in source:
         event = item[1]
         data = event.get("data")
         element = event["document"] if not data else data[0] if len(data) == 1 else list(data)
@@ -482,7 +530,8 @@ def _event_origins(ctx: Context, s: SetRef, moment: tuple[bytes, bytes], memo: d
         origin = memo[("steps", id(s))][1].get(key)
         if origin is not None:
             i, item = origin
-            return _event_origins(ctx, sets.operands(s)[i], _moment(item), memo, item[0])
+            with _sorted_values():  # as the steps read the operand
+                return _event_origins(ctx, sets.operands(s)[i], _moment(item), memo, item[0])
     if s.kind == "distinct":
         return _event_origins(ctx, sets.as_set(s["distinct"], "distinct"), moment, memo)
     if s.kind == "join":

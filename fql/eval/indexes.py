@@ -23,7 +23,7 @@ from ..storage.base import DocKey, Entry, IndexKey, Version
 from ..values import UUID, Bytes, Date, Lambda, Ref, Timestamp, TxnMicros, native, type_name
 from . import versions
 from .evaluator import Context, unbilled
-from .refs import live, ref_of, render, schema_key, version_at
+from .refs import live, ref_of, render, resolved, schema_key, version_at
 
 
 @frozen
@@ -243,13 +243,25 @@ def _distinct(values: t.Iterable[t.Any]) -> list:
 _SCALARS = (type(None), bool, int, float, str, Ref, Timestamp, Date, Bytes, UUID)
 
 
-def _bound(value: t.Any) -> list:
+def _bound(ctx: Context, value: t.Any) -> list:
     """A v4 binding's result as core's Index.mkBinders takes it: an array gives its distinct elements,
-    any that is no scalar (an array, an object) as null; a scalar gives itself; anything else (an
-    object, a set) nothing, which an entry reads as null (Indexer.extractTerms)."""
+    any that is no scalar (an array, an object, an unresolved ref) as null; a scalar gives itself;
+    anything else (an object, a set, an unresolved ref) nothing, which an entry reads as null
+    (Indexer.extractTerms)."""
     if isinstance(value, list):
-        return _distinct(v if _scalar(v) else None for v in value) or [None]
-    return [value if _scalar(value) else None]
+        return _distinct(v if _scalar(v) and not _unresolved(ctx, v) else None for v in value) or [None]
+    return [value if _scalar(value) and not _unresolved(ctx, value) else None]
+
+
+def _unresolved(ctx: Context, value: t.Any) -> bool:
+    """Whether `value` is a ref whose collection (or schema item) names nothing: core's UnresolvedRefL."""
+    if not isinstance(value, Ref):
+        return False
+    try:
+        resolved(ctx, value)
+    except InvalidRef:
+        return True
+    return False
 
 
 def _scalar(value: t.Any) -> bool:
@@ -344,7 +356,7 @@ def _field_values(ctx: Context, field: Field, doc: dict) -> list:
         outer, state.in_binding = state.in_binding, True
         version, state.api_version = state.api_version, versions.DEFAULT
         try:
-            return _bound(ctx.apply(field.binding, doc))
+            return _bound(ctx, ctx.apply(field.binding, doc))
         finally:
             state.in_binding = outer
             state.api_version = version

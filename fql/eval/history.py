@@ -228,16 +228,18 @@ def _set_event(ts: int, action: str, ref: Ref, values: tuple = ()) -> Item:
 
 
 def _membership_events(ctx: Context, key: DocKey, members: t.Callable[[Version], dict]) -> list[Item]:
-    """The add and remove events of one document in a set: `members(version)` maps the sort keys of the
-    document's entries in a version to their values, and each change from one version to the next is
-    an event (a version that leaves them alone, none)."""
+    """The add and remove events of one document in a set: `members(version)` maps the keys of the
+    document's entries in a version (sort key and ttl) to their values, and each change from one version
+    to the next is an event (a version that leaves them alone, none). An entry holds the document's ttl
+    (core's IndexTuple), so a write that changes only the ttl removes the entry and adds it again, two
+    events of one time (core's IndexesSpec "emit two events when adding a TTL")."""
     ref = ref_of(ctx, key)
     out: list[Item] = []
     before: dict = {}
     for version in ctx.state.txn.history(key):
         now = members(version)
-        out.extend(_set_event(version.ts, "add", ref, values) for sort, values in now.items() if sort not in before)
-        out.extend(_set_event(version.ts, "remove", ref, values) for sort, values in before.items() if sort not in now)
+        out.extend(_set_event(version.ts, "add", ref, values) for entry, values in now.items() if entry not in before)
+        out.extend(_set_event(version.ts, "remove", ref, values) for entry, values in before.items() if entry not in now)
         before = now
     return out
 
@@ -260,7 +262,7 @@ def _documents_events(ctx: Context, s: SetRef) -> list[Item]:
     for newest in ctx.state.txn.scan(scope, name):
         if filtered and not access.allowed(ctx, "read", newest.key, (ref_of(ctx, newest.key),)):
             continue
-        out.extend(_membership_events(ctx, newest.key, lambda v: {b"": ()} if v.data is not None else {}))
+        out.extend(_membership_events(ctx, newest.key, lambda v: {(b"", v.ttl): ()} if v.data is not None else {}))
     return out
 
 
@@ -268,7 +270,7 @@ def _match_events(ctx: Context, s: SetRef) -> list[Item]:
     index, terms, filtered = sets.match_source(ctx, s)
 
     def members(version: Version) -> dict:
-        return {e.sort: e.values for k, e in indexes.entries(ctx, index, version) if k == terms}
+        return {(e.sort, e.ttl): e.values for k, e in indexes.entries(ctx, index, version) if k == terms}
 
     out: list[Item] = []
     for coll in index.sources:

@@ -86,13 +86,13 @@ def test_arrays_and_structs_compare_element_by_element(db, bigger, smaller):
 
 def test_scalars_documents_and_their_containers_are_persistable(db):
     """ValueSpec "Persistable values": every scalar, a document reference, and arrays and objects of them
-    are stored; a set inside one is not."""
+    are stored; a set inside one is not, named by its dynamic type, `Set<Any>` (ValueType.AnySetType)."""
     fields = '{ i: 0, l: 2147483648, d: 0.0, t: true, f: false, s: "", time: Time("1970-01-01T00:00:00Z"), date: Date("1970-01-01"), n: null, doc: C.byId("1"), a: [], o: {}, ao: [0, { x: [0] }] }'
     stored = query_v10(db, f"C.create({fields}) {{ i, l, d, t, f, s, n, a, o, ao }}", typecheck=False)
     assert stored == {"i": 0, "l": 2147483648, "d": 0.0, "t": True, "f": False, "s": "", "n": None, "a": [], "o": {}, "ao": [0, {"x": [0]}]}
     for value, path in (("[C.all()]", "a[0]"), ("{ b: C.all() }", "a.b")):
         error = query_v10_error(db, f"C.create({{ a: {value} }})", typecheck=False)
-        assert (error.v10_code, error.description) == ("invalid_type", f"Value at `{path}` has type Set<C>, which cannot be persisted.")
+        assert (error.v10_code, error.description) == ("invalid_type", f"Value at `{path}` has type Set<Any>, which cannot be persisted.")
 
 
 def test_an_id_in_a_sets_cursor_comes_back_a_string(db):

@@ -24,10 +24,10 @@ from .schema import (
     NATIVE_DELETERS,
     NATIVE_UPDATERS,
     NATIVE_V10_UPDATERS,
-    _global_id,
     _name,
     _ordered,
     create_native,
+    encode_global_id,
     missing_references,
 )
 
@@ -267,7 +267,7 @@ def top_global_id(txn: t.Any) -> str:
     """The top database's global id, made (and written in `txn`) the first time it is needed."""
     version = txn.get(_TOP_GLOBAL_ID)
     if version is None:
-        version = Version(_TOP_GLOBAL_ID, txn.ts, {"global_id": _global_id(txn.next_id())})
+        version = Version(_TOP_GLOBAL_ID, txn.ts, {"global_id": encode_global_id(txn.next_id())})
         txn.put(version)
     return version.data["global_id"]
 

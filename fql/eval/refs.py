@@ -90,9 +90,18 @@ def version_at(ctx: Context, key: DocKey, ts: int) -> Version | None:
 
 
 def live_at(ctx: Context, key: DocKey, ts: int) -> Version | None:
-    """The document as it was at `ts`, or None when it did not exist then (deleted, expired, not yet made)."""
+    """The document as it was at `ts`, or None when it did not exist then (deleted, not yet made) or its
+    ttl has passed (`visible`)."""
     version = version_at(ctx, key, ts)
-    return version if version is not None and version.live_at(ts) else None
+    return version if version is not None and visible(ctx, version, ts) else None
+
+
+def visible(ctx: Context, version: Version, ts: int) -> bool:
+    """Whether a read at valid time `ts` sees `version`, the one in effect then: not a deletion, and not
+    expired as of the query's own time. Core's DocSnapshot checks a ttl against the snapshot time, not
+    the valid time, so a document whose ttl has passed is gone from the past too (VersionsSpec "ttl on
+    read": a version at 10 with ttl 15 is not found at 10 once 15 has passed)."""
+    return version.live_at(max(ts, ctx.state.txn.ts))
 
 
 def made(ctx: Context, key: DocKey) -> int:

@@ -992,14 +992,15 @@ def _check_account(ctx: Context, params: dict, *path: str | int) -> dict:
     return params
 
 
-def _global_id(n: int) -> str:
-    """A database's global id: its number in lower-case base 32, as Fauna's look (`yoat...`)."""
-    digits = "abcdefghijklmnopqrstuvwxyz234567"
-    out = ""
-    while n:
-        n, r = divmod(n, 32)
-        out = digits[r] + out
-    return out or "a"
+#: z-base-32's alphabet, in which core writes a database's global id (ZBase32.EncodeTable).
+_ZBASE32 = "ybndrfg8ejkmcpqxot1uwisza345h769"
+
+
+def encode_global_id(n: int) -> str:
+    """A database's global id as core writes one (Database.encodeGlobalID): the 64 bits of its number,
+    padded with a zero bit to 65, as 13 z-base-32 digits, most significant first (1 is `yyyyyyyyyyyyn`)."""
+    bits = (n & (1 << 64) - 1) << 1
+    return "".join(_ZBASE32[bits >> shift & 31] for shift in range(60, -1, -5))
 
 
 def create_database(ctx: Context, coll: Ref, params: dict, *path: str | int) -> dict:
@@ -1017,7 +1018,7 @@ def create_database(ctx: Context, coll: Ref, params: dict, *path: str | int) -> 
     if live(ctx, key) is not None:
         raise InstanceAlreadyExists("Database already exists.").at(*path)
     params = _check_account(ctx, params, *path)
-    scope = _global_id(ctx.state.txn.next_id())
+    scope = encode_global_id(ctx.state.txn.next_id())
     fields = _ordered({**params, "name": name, "global_id": scope}, _DATABASE_ORDER)
     version = write(ctx, key, fields, *path)
     write(ctx, DocKey("", access.SCOPES, scope), {"parent": key.scope, "name": name})

@@ -23,7 +23,7 @@ from ..values import NATIVE_NAMES, Lambda, Page, Ref, SetRef, SourcedElement, na
 from . import access, effects, indexes, staged
 from .casts import BOOLEAN, INTEGER
 from .evaluator import Context, billed_read
-from .refs import all_resolved, check_valid_time, doc_key, made_rank, read, ref_of, resolved, scope_of, version_at
+from .refs import all_resolved, check_valid_time, doc_key, made_rank, read, ref_of, resolved, scope_of, version_at, visible
 from .registry import builtin
 
 Item = tuple[bytes, list, t.Any]
@@ -146,7 +146,8 @@ def _match(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
     else:
         for coll in index.sources:
             check_valid_time(ctx, index.key.scope, coll, at)
-        now, found = at, iter(indexes.entries_at(ctx, index, terms_key, at, lo=lo, hi=hi, reverse=reverse))
+        # An entry's ttl is checked against the query's own time, the past's too (refs.visible).
+        now, found = ctx.state.ts, iter(indexes.entries_at(ctx, index, terms_key, at, lo=lo, hi=hi, reverse=reverse))
     for entry in found:
         if entry.ttl is not None and entry.ttl <= now:
             continue
@@ -254,7 +255,7 @@ def born_versions(ctx: Context, scope: str, name: str) -> t.Iterator[tuple[tuple
     for version in ctx.state.txn.scan(scope, name):
         if version.ts > now:
             version = version_at(ctx, version.key, now)
-        if version is not None and version.live_at(now):
+        if version is not None and visible(ctx, version, now):
             yield _created(unmetered(ctx.state.txn), version.key, now), version
 
 
@@ -276,7 +277,7 @@ def _documents(ctx: Context, s: SetRef, lo, hi, reverse) -> t.Iterator[Item]:
         if version.ts > now:
             # Inside At: the document as it was then (the scan yields each document's newest version).
             version = version_at(ctx, version.key, now)
-        if version is None or not version.live_at(now):
+        if version is None or not visible(ctx, version, now):
             continue
         ref = ref_of(ctx, version.key)
         key = head + id_key(version.key.id) + tail

@@ -327,7 +327,8 @@ class IndexSet(V10Set):
         else:
             for coll in self.index.sources:
                 check_valid_time(ctx, self.index.key.scope, coll, at)
-            now, found = at, indexes.entries_at(ctx, self.index, terms, at, lo=lo, hi=hi, reverse=False)
+            # An entry's ttl is checked against the query's own time, the past's too (refs.visible).
+            now, found = ctx.state.ts, indexes.entries_at(ctx, self.index, terms, at, lo=lo, hi=hi, reverse=False)
         live = ((ref_of(ctx, entry.doc), entry.sort.hex()) for entry in found if entry.ttl is None or entry.ttl > now)
         docs = placed_documents(ctx, self, live, covered_fields(self.index))
         read = self.read

@@ -1774,6 +1774,44 @@ def test_a_create_struct_with_several_failures(query, shown, causes):
     assert [(m, s.start, s.end) for m, s in error.causes] == [(cause, 12, len(query) - 1) for cause in causes]
 
 
+_KEY_CREATE = "{ role: String, database: String | Null, ttl: Time | Null, data: { *: Any } | Null }"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # KeyCompanion.docCreateType's and TokenCompanion's `ttl: Type.Optional(Time)`: a scalar is refused at
+        # itself, shown with Null first as an optional primitive field is.
+        ('Key.create({ role: "admin", ttl: 5 })', [("Type `Int` is not a subtype of `Null | Time`", 33, 34)]),
+        ('Key.create({ role: "admin", ttl: { x: 1 } })', [("Type `{ x: 1 }` is not a subtype of `Null | Time`", 33, 41)]),
+        ('Token.create({ document: null, ttl: "x" })', [("Type `String` is not a subtype of `Null | Time`", 36, 39)]),
+    ],
+)
+def test_a_native_create_refuses_a_ttl_of_no_time(db, query, expected):
+    assert errors_of(db, query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "causes"),
+    [
+        ("Key.create({ role: 1, ttl: 5 })", [("Type `Int` is not a subtype of `String`", 19, 20), ("Type `Int` is not a subtype of `Null | Time`", 27, 28)]),
+        # A field missing besides: its cause is at the struct, so first.
+        ("Key.create({ database: 5 })", [("Type `{ database: 5 }` does not have field `role`", 11, 26), ("Type `Int` is not a subtype of `Null | String`", 23, 24)]),
+    ],
+)
+def test_a_create_struct_with_several_misfit_values(db, query, causes):
+    # Each field's value is constrained in the argument's one constrain call: several failures are core's
+    # one NotSubtype of the struct at it, each failure a cause where it is (TypeConstraintFailure.toTypeError
+    # `transitive`); fql reported each as an error of its own, or only the values' when a field was missing.
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, query)
+    (error,) = failed.value.checks
+    shown = query[len("Key.create(") : -1]
+    expected = (f"Type `{shown}` is not a subtype of `{_KEY_CREATE}`", 11, len(query) - 1)
+    assert (error.description, error.span.start, error.span.end) == expected
+    assert [(m, s.start, s.end) for m, s in error.causes] == causes
+
+
 def test_user_functions_with_a_signature():
     """A user function with a declared signature, in a typechecked database, is `UserFunction<sig>`, its
     parameters named as its body names them (FQL2UserFunctionSpec, the environment endpoint), and a call

@@ -1200,12 +1200,29 @@ class Checker:
                 del self.errors[before:]
             return
         if len(self.errors) > before:
+            self._bundle_misfits(node, found, param, before, missing)
             return
         shown = display(found)
         if len(missing) == 1 and shown is not None:
             self.fail(f"Type `{shown}` does not have field `{missing[0]}`", node.span)
         elif missing and shown is not None:
             self._misfit_record(node, shown, param, [], missing)
+
+    def _bundle_misfits(self, node: ast.Object, found: Record, param: Record, before: int, missing: list[str]) -> None:
+        """The struct's field values its fields refused (the errors since `before`, each where its value is)
+        and the fields it is `missing`: more than one failure of the one argument is core's one NotSubtype
+        of the struct, each failure a cause where it is (TypeConstraintFailure.toTypeError's `transitive`:
+        `Key.create({ role: 1, ttl: 5 })`); a lone one stays the error, as it is within the struct."""
+        misfits = self.errors[before:]
+        if len(misfits) + len(missing) < 2:
+            return
+        del self.errors[before:]
+        shown, wanted = display(found), display(param)
+        if shown is None or wanted is None or any(error.hints or error.causes for error in misfits):
+            return  # (a cause with hints of its own, or a type the checker cannot show: not modelled)
+        causes = [(error.message, error.span) for error in misfits]
+        causes += [(f"Type `{shown}` does not have field `{key}`", node.span) for key in missing]
+        self.errors.append(TypeError_(f"Type `{shown}` is not a subtype of `{wanted}`", node.span, (), tuple(causes)))
 
     def _struct_misfits(self, node: ast.Object, found: Record, param: Type) -> list[tuple[str, ast.Span]] | None:
         """The scalars of the struct `node` (nested structs' too) that their fields of `param` do not take,
@@ -1656,7 +1673,7 @@ class Checker:
         (`id: { x: 1 }` for `ID | Null`) is shown as written (FQL2CollectionsSpec "allows setting ids")."""
         if isinstance(found, Record):
             rest = [m for m in use.members if m != NULL]
-            scalars = all(isinstance(m, Named) and not m.args and m.name in (*_PRIMITIVES, "ID") for m in rest)
+            scalars = all(isinstance(m, Named) and not m.args and m.name in (*_PRIMITIVES, "ID", *_TEMPORAL) for m in rest)
             shown_found = display(found)
             if rest and scalars and shown_found is not None and not is_subtype(found, use):
                 shown = " | ".join(["Null", *(display(m) or "" for m in rest)])
@@ -1666,7 +1683,7 @@ class Checker:
         if not isinstance(widened, Named) or widened.args or widened.name not in _PRIMITIVES:
             return
         rest = [m for m in use.members if m != NULL]
-        plain = all(isinstance(m, Record) or (isinstance(m, Named) and not m.args and m.name in _PRIMITIVES) for m in rest)
+        plain = all(isinstance(m, Record) or (isinstance(m, Named) and not m.args and m.name in (*_PRIMITIVES, *_TEMPORAL)) for m in rest)
         shown = [display(m) for m in rest]
         if not plain or None in shown or is_subtype(found, use) or is_subtype(widened, use):
             return

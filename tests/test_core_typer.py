@@ -1269,6 +1269,42 @@ def test_type_errors(db, query, expected):
     assert errors_of(db, query) == expected
 
 
+_NOT_BOOLEAN = "is not a subtype of `Null | Boolean`"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "causes"),
+    [
+        ("[1].filter(x => x)", ("`1 => Boolean | Null`", 11, 17), [(f"Type `Int` {_NOT_BOOLEAN}", 1, 2)]),
+        (
+            "['a', true, 'b'].where(x => x)",
+            ('`"a" | true | "b" => Boolean | Null`', 23, 29),
+            [(f"Type `String` {_NOT_BOOLEAN}", 1, 4), (f"Type `String` {_NOT_BOOLEAN}", 12, 15)],
+        ),
+        # The same literal twice: one member of the union, a cause at each.
+        ("[1, 1].any((x) => x)", ("`1 => Boolean | Null`", 11, 19), [(f"Type `Int` {_NOT_BOOLEAN}", 1, 2), (f"Type `Int` {_NOT_BOOLEAN}", 4, 5)]),
+        ("let a = [1.5]; a.every(x => x)", ("`1.5 => Boolean | Null`", 23, 29), [(f"Type `Double` {_NOT_BOOLEAN}", 9, 12)]),
+        ("[2].indexWhere(x => x, 0)", ("`2 => Boolean | Null`", 15, 21), [(f"Type `Int` {_NOT_BOOLEAN}", 1, 2)]),
+    ],
+)
+def test_an_identity_predicate_of_literals_that_are_no_booleans(db, query, expected, causes):
+    # Each literal of the receiver flows through the lambda into the predicate's `Boolean | Null` and fails at
+    # itself, outside the argument: core's error is the lambda's NotSubtype at the argument, a cause at each
+    # literal (TypeConstraintFailure.toTypeError `transitive`, as TyperCoreSpec "type operator overloads in
+    # lambdas" shows `['a', 'b', 'c'].map(x => 1 + x)`), the lambda `A => A` once its variable's bounds are
+    # undone. fql ran these and failed at run time ("expected type: Boolean").
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, query)
+    (error,) = failed.value.checks
+    wanted, start, end = expected
+    assert (error.description, error.span.start, error.span.end) == (f"Type `A => A` is not a subtype of {wanted}", start, end)
+    assert [(m, s.start, s.end) for m, s in error.causes] == causes
+
+
+def test_an_identity_predicate_of_booleans_passes(db):
+    assert type_of(db, "[true, null].filter(x => x)") == "Array<true | Null>"
+
+
 @pytest.mark.parametrize(
     ("query", "expected", "hint"),
     [
@@ -1302,8 +1338,8 @@ def test_a_lambda_reads_a_field_its_literal_element_lacks(db, query, expected, h
         "Math.abs(('a') + 'b')",  # fql's span of the argument starts inside its parentheses
         "Set.paginate(1)",  # a union parameter (`String | SetCursor`): its alternatives, not modelled
         "Set.sequence(0, 10).order(5)",  # a rest parameter's union of orderings: not modelled
-        "[1].filter(x => x)",  # the literal meets `Boolean | Null` outside the lambda: core's one failure
-        # shown as its simplifier shows the lambda and the parameter, the union in its alternatives' hash order
+        "[1, 2, 3, 4, 5].filter(x => x)",  # five lower bounds: core's hash set, shown in its order
+        "[1].filter(x => (x))",  # core types `(x)` anew at its parentheses: not modelled
         "let a: Array<Number | String> = [true]; a",  # a union element: its alternatives' order, not modelled
         "let a = [1]; (a).map(x => x.foo)",  # core types `(a)` anew at its parentheses: not modelled
         "(2 + 3)[0]",  # an operator's result: each of its overloads' would fail, worded otherwise

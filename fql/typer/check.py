@@ -1315,6 +1315,7 @@ class Checker:
                     if isinstance(node, ast.Arrow):
                         inputs = [substitute(p, _joined(bound)) for p in param.params]
                         self._lambda(node, inputs, scope, spanless, self._item_origin(call, node, param, scope))
+                        self._identity_misfit(call, node, param, scope)
                     continue
                 if isinstance(node, ast.Arrow):
                     inputs = [substitute(p, _joined(bound)) for p in param.params]
@@ -1459,6 +1460,49 @@ class Checker:
         if self._group(body.span, self._parens(call)) != body.span:
             return None
         return self._group(item.span)
+
+    def _identity_misfit(self, call: ast.Apply, node: ast.Arrow, param: Func, scope: dict) -> None:
+        """A lambda giving back its one parameter (`x => x`) where a method of an array literal of literals
+        takes a function of a fixed result (`filter`'s `A => Boolean | Null`): each literal flows through the
+        lambda into that result, and each its result does not take fails where the literal is, outside the
+        argument, so core's error is the lambda's NotSubtype at it, a cause at each such literal
+        (TypeConstraintFailure.toTypeError's `transitive`, as TyperCoreSpec's `['a', 'b', 'c'].map(x => 1 +
+        x)`). The lambda shows as `A => A` (its variable's bounds are undone), the parameter as the items'
+        union into the result; a literal that fails both members of `Boolean | Null` is one cause, shown
+        `Null | Boolean` (failures at one place of one value are grouped into a union, shown so as
+        SchemaCollectionSpec's check constraint `_ => if (true) 3 else true` shows it)."""
+        callee, result = call.fn, param.result
+        if call.optional or not isinstance(callee, ast.Member) or callee.optional or param.params != (Param("A"),):
+            return
+        if node.rest is not None or len(node.params) != 1 or not isinstance(node.body, ast.Ident):
+            return
+        if node.body.name != node.params[0] or self._group(node.body.span) != node.body.span:
+            return
+        receiver = callee.obj
+        if self._group(receiver.span) != receiver.span:
+            return
+        if isinstance(receiver, ast.Ident):
+            receiver = self._bound(self.bound_arrays, receiver, scope)
+        if not isinstance(receiver, ast.Array) or not receiver.items:
+            return
+        if not all(isinstance(item, ast.Literal) and item.value is not None for item in receiver.items):
+            return
+        members = [result] if not isinstance(result, Union) else [m for m in result.members if m != NULL]
+        if not all(isinstance(m, Named) and not m.args and m.name in _PRIMITIVES for m in members):
+            return
+        wanted = " | ".join(["Null", *(m.name for m in members)]) if result != members[0] else members[0].name  # type: ignore[union-attr]
+        items = [self.visit_Literal(item, scope)[0] for item in receiver.items]
+        causes = tuple(
+            (f"Type `{display(primary(found))}` is not a subtype of `{wanted}`", self._group(item.span))
+            for item, found in zip(receiver.items, items)
+            if not is_subtype(found, result)
+        )
+        shown, given = display(union(tuple(items))), display(result)
+        if len(set(items)) > 4:
+            return  # (core's lower bounds past four are a hash set, shown in its order: not modelled)
+        if causes and shown is not None and given is not None and self._placed(node):
+            at = self._group(node.span, self._parens(call))
+            self.errors.append(TypeError_(f"Type `A => A` is not a subtype of `{shown} => {given}`", at, (), causes))
 
     def _not_a_function(self, node: ast.Apply, fn: Named, origin: ast.Span | None) -> None:
         """Core's NotAFunction: at where the value's type was inferred, with a hint at the call's

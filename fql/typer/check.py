@@ -244,6 +244,9 @@ class Checker:
     #: The types whose Null the schema declares (a user function's result, a document's optional field), by
     #: their id (a copy made for the mark, kept with it): core types that Null where the schema writes it.
     schema_nulls: dict[int, tuple[Type, NullPlace]] = field(factory=dict)
+    #: The types of document fields the schema declares as one named type (`name: String`), by their id (a
+    #: copy made for the mark, kept with it): core types them where the field's signature is.
+    schema_types: dict[int, tuple[Type, NullPlace]] = field(factory=dict)
     #: Whether such a Null's failure is reported: a query's check draws it in the schema's source; a schema
     #: item's (check_body) would draw it in its file, which is not modelled.
     query: bool = True
@@ -1775,6 +1778,10 @@ class Checker:
         if marked is not None and marked[0] is receiver and not node.optional:
             if self._schema_null_field(receiver, node, marked[1], before):  # type: ignore[arg-type]
                 return UNKNOWN, None, maybe_null
+        typed = self.schema_types.get(id(receiver))
+        if typed is not None and typed[0] is receiver and not node.optional and before == node.obj.span:
+            if self._schema_typed_field(receiver, node, typed[1], before):  # type: ignore[arg-type]
+                return UNKNOWN, None, maybe_null
         if origin is None and before in self.stdlib_fields:
             # A stdlib field's primitive type has no span: placed as a stdlib call's result is.
             origin = before
@@ -1785,7 +1792,32 @@ class Checker:
                 self.stdlib_fields.add(node.span)
         if isinstance(receiver, Named) and not receiver.args and self.query:
             found = self._schema_null(found, self.env.field_null(receiver, node.name))
+            found = self._schema_typed(found, self.env.field_place(receiver, node.name))
         return found, self._field_origin(node), maybe_null or node.optional
+
+    def _schema_typed(self, found: Type, place: NullPlace | None) -> Type:
+        """`found`, marked as typed where the schema declares it (see `schema_types`), when it is a primitive,
+        a time or a scalar as the field's signature names it."""
+        if place is None or not isinstance(found, Named) or found.args or found.name not in _CERTAIN or found == NULL:
+            return found
+        if place.text[place.start : place.end] != found.name:
+            return found
+        marked = Named(found.name)
+        self.schema_types[id(marked)] = (marked, place)
+        return marked
+
+    def _schema_typed_field(self, receiver: Named, node: ast.Member, place: NullPlace, before: ast.Span) -> bool:
+        """`e.name` on a document's field of a type the schema names (`name: String`) that has no such
+        member: core's MissingField at the name, hinted ``Type `String` inferred here`` where the field's
+        signature is (TypeConstraintFailure.toError), but where that signature ends at the offset the dot
+        starts at (core compares offsets only). Whether it reported it."""
+        if self.env.has_member(receiver, node.name) is not False:
+            return False
+        hints: tuple[tuple[str, t.Any, str | None], ...] = ()
+        if before.end != place.end:
+            hints = ((f"Type `{receiver.name}` inferred here", place, None),)
+        self.fail(f"Type `{receiver.name}` does not have field `{node.name}`", _name_span(node), hints)
+        return True
 
     def _schema_null_field(self, receiver: Union, node: ast.Member, place: NullPlace, before: ast.Span) -> bool:
         """`e.name` on a value whose Null the schema declares (`f()` of `function f(): String?`, a document's

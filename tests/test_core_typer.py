@@ -911,6 +911,31 @@ def test_a_let_struct_its_struct_annotation_refuses(db):
     assert type_of(db, "let x: { a: Int? } = {}; x") == "{ a: Int | Null }"
 
 
+@pytest.mark.parametrize(
+    ("query", "shown", "causes"),
+    [
+        ("let x: { a: Int } = { a: 'x' }; x", '{ a: "x" }', [("Type `String` is not a subtype of `Int`", 25, 28)]),
+        ("let x: { a: Time } = { a: (1) }; x", "{ a: 1 }", [("Type `Int` is not a subtype of `Time`", 26, 29)]),
+        (
+            "let x: { a: Int, b: String } = { a: 1.5 }; x",
+            "{ a: 1.5 }",
+            [("Type `{ a: 1.5 }` does not have field `b`", 7, 28), ("Type `Double` is not a subtype of `Int`", 36, 39)],
+        ),
+    ],
+)
+def test_a_let_struct_of_a_literal_its_field_refuses(db, query, shown, causes):
+    # The field's literal fails where it is written (TyperConstrain's Records case constrains each field's
+    # value to its type), outside the variable's name where the `let` is constrained: core's error is the
+    # struct's NotSubtype at the name, the literal a cause, with the annotation's own failures if any
+    # (TypeConstraintFailure.toTypeError `transitive`). fql ran these.
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, query)
+    (error,) = failed.value.checks
+    wanted = query[len("let x: ") : query.index(" = ")]
+    assert (error.description, error.span.start, error.span.end) == (f"Type `{shown}` is not a subtype of `{wanted}`", 4, 5)
+    assert [(m, s.start, s.end) for m, s, *_ in error.causes] == causes
+
+
 def test_a_let_annotation_its_literal_fits(db):
     assert type_of(db, "let x: Number = 1; x") == "Number"
     assert type_of(db, "let x: String? = null; x") == "String | Null"

@@ -530,18 +530,25 @@ class Checker:
         self.fail(f"`{display(lit)}` is not the value `{shown}`", self._group(leaf.span))
 
     def _misfit_struct(self, node: ast.Let, found: Record, annotated: Record) -> None:
-        """A struct the `let` writes whose fields its struct annotation does not match, each given field's
-        value fitting its type: an extra field, a missing one that may not be null. Core places each such
-        failure at the annotation (the use's span, TyperConstrain's Records case); a lone one is the error
-        there, several one NotSubtype at the variable's name with each a cause at the annotation
-        (TypeConstraintFailure.toTypeError)."""
+        """A struct the `let` writes whose fields its struct annotation does not match: an extra field, a
+        missing one that may not be null, a literal value its field's type (one named type) does not take.
+        Core places an extra or missing field's failure at the annotation (the use's span, TyperConstrain's
+        Records case), a literal's where the literal is, as its primary type (``Type `String` is not a
+        subtype of `Int` ``); a lone one at the annotation is the error there, anything else one NotSubtype
+        at the variable's name with each failure a cause (TypeConstraintFailure.toTypeError). A value of
+        another kind that does not fit is left to run."""
         at, header = self._annotation_span(node), self._let_header(node)
         shown, wanted = display(found), display(annotated)
         if at is None or header is None or shown is None or wanted is None:
             return
-        given = [(value, annotated.field(key)) for key, value in found.fields]
-        if any(use is not None and not is_subtype(value, use) for value, use in given):
-            return
+        misfits: list[tuple[str, ast.Span, tuple]] = []
+        for key, value in node.value.pairs:  # type: ignore[attr-defined]
+            use, given = annotated.field(key), found.field(key)
+            if use is None or given is None or is_subtype(given, use):
+                continue
+            if not (isinstance(value, ast.Literal) and isinstance(use, Named) and not use.args and _certain(use)):
+                return
+            misfits.append((f"Type `{display(primary(given))}` is not a subtype of `{use.name}`", self._group(value.span), ()))
         extra = [key for key, _ in found.fields if annotated.field(key) is None]
         missing = [key for key, use in annotated.fields if found.field(key) is None and not is_subtype(NULL, use)]
         # A missing field's hint points at the struct (its value's span is neither the failure's nor where
@@ -549,7 +556,8 @@ class Checker:
         inferred = ((f"Type `{shown}` inferred here", self._group(node.value.span), None),)
         failures = [(f"Type `{shown}` contains extra field `{key}`", at, ()) for key in extra]
         failures += [(f"Type `{shown}` does not have field `{key}`", at, inferred) for key in missing]
-        if len(failures) == 1:
+        failures += misfits
+        if len(failures) == 1 and not misfits:
             self.fail(*failures[0])
         elif failures:
             name = _span(self.text, header.start(1), header.end(1))

@@ -911,6 +911,23 @@ def test_a_let_struct_its_struct_annotation_refuses(db):
     assert type_of(db, "let x: { a: Int? } = {}; x") == "{ a: Int | Null }"
 
 
+def test_a_let_tuple_its_tuple_annotation_refuses(db):
+    # TyperConstrain's Tup/Tuple case: another length is its arity failure at the literal, the error itself
+    # (as FQL2ObjectSpec's `Object.fromEntries([['a', 0], ['a']])`); else each item constrained to its
+    # element, a literal failing where it is written: the struct's error at the name, a cause at each.
+    assert errors_of(db, "let x: [Int, String] = [1, 'a', 3]; x") == [("Tuple contains too many elements. Expected 2, received 3", 23, 34)]
+    assert errors_of(db, "let x: [Int, String] = [1]; x") == [("Tuple does not contain enough elements. Expected 2, received 1", 23, 26)]
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, "let x: [Int, String] = ['a', 2]; x")
+    (error,) = failed.value.checks
+    assert (error.description, error.span.start, error.span.end) == ('Type `["a", 2]` is not a subtype of `[Int, String]`', 4, 5)
+    assert [(m, s.start, s.end) for m, s in error.causes] == [
+        ("Type `String` is not a subtype of `Int`", 24, 27),
+        ("Type `Int` is not a subtype of `String`", 29, 30),
+    ]
+    assert type_of(db, "let x: [Int, String] = [1, 'a']; x") == "[Int, String]"
+
+
 @pytest.mark.parametrize(
     ("query", "shown", "causes"),
     [

@@ -459,6 +459,9 @@ class Checker:
         if isinstance(annotated, Lit):
             self._misfit_singleton(node, annotated)
             return
+        if isinstance(node.value, ast.Array) and isinstance(found, Tuple) and isinstance(annotated, Tuple):
+            self._misfit_tuple(node, found, annotated)
+            return
         if isinstance(node.value, ast.Array) and isinstance(found, Tuple):
             self._misfit_items(node, found, annotated)
             return
@@ -502,6 +505,30 @@ class Checker:
             value, _ = self.visit_Literal(item, {})
             if not is_subtype(value, element):
                 causes.append((f"Type `{display(primary(value))}` is not a subtype of `{display(element)}`", self._group(item.span)))
+        self._let_misfit(header, shown, wanted, causes)
+
+    def _misfit_tuple(self, node: ast.Let, found: Tuple, annotated: Tuple) -> None:
+        """An array literal its tuple annotation refuses (`let t: [Int, String] = [1, 2]`): of another length,
+        core's tuple arity failure at the literal, the error itself (TyperConstrain's Tup/Tuple case:
+        ``Tuple contains too many elements. Expected 2, received 3``); else each item a literal its
+        element's type (one named type) refuses fails where it is written, so the error is at the name, a
+        cause at each (TypeConstraintFailure.toTypeError `transitive`). Other items are left to run."""
+        items = node.value.items  # type: ignore[attr-defined]
+        want, got = len(annotated.items), len(items)
+        if want != got:
+            if self._group(node.value.span) == node.value.span:
+                self._check_tuple(node.value, found, annotated, node.value.span)  # type: ignore[arg-type]
+            return
+        header, shown, wanted = self._let_header(node), display(found), display(annotated)
+        if header is None or shown is None or wanted is None:
+            return
+        causes = []
+        for item, value, use in zip(items, found.items, annotated.items):
+            if is_subtype(value, use):
+                continue
+            if not (isinstance(item, ast.Literal) and isinstance(use, Named) and not use.args and _certain(use)):
+                return
+            causes.append((f"Type `{display(primary(value))}` is not a subtype of `{use.name}`", self._group(item.span)))
         self._let_misfit(header, shown, wanted, causes)
 
     def _let_misfit(self, header: re.Match, shown: str, wanted: str, causes: list) -> None:

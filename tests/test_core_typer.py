@@ -217,6 +217,31 @@ def test_type_tuple_array_access(db):
 
 
 @pytest.mark.parametrize(
+    ("query", "expected", "hints"),
+    [
+        # An array literal's item by a literal index is the item's own type (TyperConstrain's Tup access), its
+        # span kept: a member it lacks is core's MissingField at the name, hinted at the item.
+        ("[1, 2][1].foo", ("Type `Int` does not have field `foo`", 10, 13), [("Type `Int` inferred here", 4, 5)]),
+        ("[1, 'a'][1].foo", ("Type `String` does not have field `foo`", 12, 15), [("Type `String` inferred here", 4, 7)]),
+        # A stdlib call's Array of primitives: its element is the signature's, of no span (no hint).
+        ("'a,b'.split(',')[0].foo", ("Type `String` does not have field `foo`", 20, 23), []),
+        ("Set.sequence(1, 2).toArray()[0].foo", ("Type `Number` does not have field `foo`", 32, 35), []),
+        # Called: NotAFunction of the item, hinted at the arguments (TypeConstraintFailure.NotAFunction); of
+        # no span, at the call from its chain's start (TyperExprs' Apply appSpan).
+        ("[1, 2][0]()", ("Type `Int` cannot be used as a function", 1, 2), [("`Int` is used as a function here", 9, 11)]),
+        ("'a,b'.split(',')[0]()", ("Type `String` cannot be used as a function", 0, 21), [("`String` is used as a function here", 19, 21)]),
+    ],
+)
+def test_an_array_item_read_for_a_member_it_lacks(db, query, expected, hints):
+    # fql answered null (or failed at run time) for these.
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, query)
+    (error,) = failed.value.checks
+    assert (error.description, error.span.start, error.span.end) == expected
+    assert [(m, s.start, s.end) for m, _, _, s, *_ in error.hints] == hints
+
+
+@pytest.mark.parametrize(
     ("query", "expected"),
     [
         # A string's `[]` is `[](index: Number) => String` (FQL2StringSpec): core's typeLitAccess and

@@ -2062,6 +2062,17 @@ class Checker:
         maybe_null = maybe_null or node.optional
         if isinstance(receiver, Tuple) or (isinstance(receiver, Named) and receiver.name == "Array"):
             found = self._item(node, receiver, key, scope, made)
+            if node.optional or self._group(node.obj.span) != node.obj.span:
+                return found, None, maybe_null
+            spanless = origin in self.stdlib or origin in self.elements_on
+            if isinstance(receiver, Named) and origin == node.obj.span and spanless and _primitive_named(found):
+                # A stdlib call's Array of primitives (`'a,b'.split(',')`, `Set.sequence(1, 2).toArray()`): its
+                # element is the signature's, of no span, as a stdlib field's primitive is (see `stdlib_fields`).
+                self.stdlib_fields.add(node.span)
+            elif isinstance(node.obj, ast.Array) and isinstance(found, Lit):
+                # An array literal's item by a literal index (TyperConstrain's Tup access: the item's own
+                # type): made where the item is written, its failures hinted there.
+                return found, self._literal_item(node, node.obj), maybe_null
         elif primary(receiver) == STRING:
             # A string's `[]` is `[](index: Number) => String` (FQL2StringSpec), its key constrained as
             # an argument is.
@@ -2147,6 +2158,14 @@ class Checker:
                 return UNKNOWN
             return receiver.items[key.value] if key.value < len(receiver.items) else NEVER
         return union(receiver.items) if receiver.items else UNKNOWN
+
+    def _literal_item(self, node: ast.Index, array: ast.Array) -> ast.Span | None:
+        """Where the item `array[i]` picks is written, for a literal index `i` of a literal item."""
+        index = node.key.value if isinstance(node.key, ast.Literal) else None  # type: ignore[attr-defined]
+        if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(array.items):
+            return None
+        item = array.items[index]
+        return self._group(item.span) if isinstance(item, ast.Literal) else None
 
     def _expect_named(self, found: Named, name: str, span: ast.Span) -> None:
         """``Type `T` is not a subtype of `name` `` for a named type that surely is none (a primitive, a
@@ -2480,6 +2499,11 @@ def _params(t_: Type) -> t.Iterator[str]:
 def _temporal(found: Type) -> bool:
     """Whether a type is a Time, a Date or a TransactionTime, which no struct parameter takes."""
     return isinstance(found, Named) and not found.args and found.name in _TEMPORAL
+
+
+def _primitive_named(found: Type) -> bool:
+    """Whether a type is a primitive's name itself (`String`), not a literal of it."""
+    return isinstance(found, Named) and not found.args and found.name in _PRIMITIVES
 
 
 def _primitive(found: Type) -> bool:

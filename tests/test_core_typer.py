@@ -392,6 +392,24 @@ def authors() -> fql.Database:
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
+        ("Author.definition.foo", [("Type `CollectionDef` does not have field `foo`", 18, 21)]),
+        ("Author.byId('1')!.coll.foo", [("Type `AuthorCollection` does not have field `foo`", 23, 26)]),
+        ("Author.byId('1')!.ts.foo", [("Type `Time` does not have field `foo`", 21, 24)]),
+        ("Author.byId('1')!.id.foo", [("Type `ID` does not have field `foo`", 21, 24)]),
+        ("Author.byId('1')!.ts[0]", [("Cannot use `[]` operator with type `Time`", 20, 23)]),
+    ],
+)
+def test_a_native_field_of_a_user_document_or_collection(authors, query, expected):
+    # Core types a user document's `id`, `ts` and `coll` and a user collection's `definition` in code, of no
+    # span (CollectionTypeInfo: `Type.ID`, `Type.Time`, `collType`, `Named("CollectionDef")`): a member
+    # they lack is core's MissingField at the name with no hint, an access its CannotAccess at the brackets
+    # (TypeConstraintFailure.toError), as for a stdlib field. fql answered null or failed at run time.
+    assert errors_of(authors, query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
         # A document's `[]` is its struct's (an alias of it): a key that is no String fails at the key, as
         # TyperCoreSpec's `{}[3]`.
         ("Author.byId('1')![1]", [("Type `Int` is not a subtype of `String`", 18, 19)]),

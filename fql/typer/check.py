@@ -1825,6 +1825,8 @@ class Checker:
             self.stdlib.add(node.span)
             if not isinstance(receiver, Union) and isinstance(found, Named) and found.name in _PRIMITIVES:
                 self.stdlib_fields.add(node.span)
+        elif not node.optional and self._native_field(receiver, node.name) and isinstance(found, Named) and not found.args:
+            self.stdlib_fields.add(node.span)
         if isinstance(receiver, Named) and not receiver.args and self.query:
             found = self._schema_null(found, self.env.field_null(receiver, node.name))
             found = self._schema_typed(found, self.env.field_place(receiver, node.name))
@@ -2111,6 +2113,16 @@ class Checker:
         if self._placed(node.obj) and self.text[start : start + 1] == "[":
             self.fail(f"Cannot use `[]` operator with type `{widened.name}`", _span(self.text, start, node.span.end))
         return True
+
+    def _native_field(self, receiver: Type, name: str) -> bool:
+        """Whether `receiver.name` is a field core types in code, not from the schema's source, so of no
+        span: a user document's `id`, `ts` and `coll` (its collection's document type, CollectionTypeInfo),
+        a user collection's `definition`."""
+        if self._user_document(receiver):
+            return name in ("id", "ts", "coll")
+        if isinstance(receiver, Named) and not receiver.args and receiver.name.endswith("Collection"):
+            return name == "definition" and self._user_document(Named(receiver.name[: -len("Collection")]))
+        return False
 
     def _user_document(self, ty: Type) -> bool:
         """Whether `ty` is a document of a user collection (`Person`, its collection `PersonCollection`)."""

@@ -242,6 +242,28 @@ def test_an_array_item_read_for_a_member_it_lacks(db, query, expected, hints):
 
 
 @pytest.mark.parametrize(
+    ("query", "expected", "hints"),
+    [
+        ("dbg(1).foo", ("Type `Int` does not have field `foo`", 7, 10), [("Type `Int` inferred here", 4, 5)]),
+        ("dbg('a')!.foo", ("Type `String` does not have field `foo`", 10, 13), [("Type `String` inferred here", 4, 7)]),
+        ("[1].first()!.foo", ("Type `Int` does not have field `foo`", 13, 16), [("Type `Int` inferred here", 1, 2)]),
+        ("[true].at(0).foo", ("Type `Boolean` does not have field `foo`", 13, 16), [("Type `Boolean` inferred here", 1, 5)]),
+        ("dbg(1)()", ("Type `Int` cannot be used as a function", 4, 5), [("`Int` is used as a function here", 6, 8)]),
+    ],
+)
+def test_a_generic_result_of_one_literal_is_hinted_at_it(db, query, expected, hints):
+    # A generic function's variable is bounded by the literal given for it (an argument, an item of the array
+    # literal it is called on, which core widens to an Array of a variable the item bounds), its span kept:
+    # a later failure of the result is hinted there, as TyperCoreSpec's `(if (true) 1 else anyval).foo` is
+    # at the `1` (TypeConstraintFailure.toError). fql placed no hint, and ran `dbg(1)()`.
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, query)
+    (error,) = failed.value.checks
+    assert (error.description, error.span.start, error.span.end) == expected
+    assert [(m, s.start, s.end) for m, _, _, s, *_ in error.hints] == hints
+
+
+@pytest.mark.parametrize(
     ("query", "expected"),
     [
         # A string's `[]` is `[](index: Number) => String` (FQL2StringSpec): core's typeLitAccess and

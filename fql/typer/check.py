@@ -244,6 +244,9 @@ class Checker:
     #: The types whose Null the schema declares (a user function's result, a document's optional field), by
     #: their id (a copy made for the mark, kept with it): core types that Null where the schema writes it.
     schema_nulls: dict[int, tuple[Type, NullPlace]] = field(factory=dict)
+    #: Calls (by where they were made) whose result is the type of one literal they were given, and where
+    #: that literal is (see `_made_generic`); a `!` after one keeps it.
+    literal_of: dict[ast.Span, ast.Span] = field(factory=dict)
     #: The types of document fields the schema declares as one named type (`name: String`), by their id (a
     #: copy made for the mark, kept with it): core types them where the field's signature is.
     schema_types: dict[int, tuple[Type, NullPlace]] = field(factory=dict)
@@ -806,6 +809,9 @@ class Checker:
                 self._field_not_a_function(node, primary(fn))
             elif origin not in self.made:
                 self._not_a_function(node, primary(fn), origin)
+            elif origin in self.literal_of and origin == node.fn.span:
+                # A call's result that is one literal it was given (`dbg(1)()`): at the literal.
+                self._not_a_function(node, primary(fn), self.literal_of[origin])
             return UNKNOWN, None
         if isinstance(fn, Named):
             if fn.name == "UserFunction":
@@ -861,7 +867,7 @@ class Checker:
                 # (`indexOf(element: A, start: Number)`) takes what it is given.
                 self._check_args(node, fits[0], args, origins=origins, scope=scope)
             if contains(fits[0], Param):
-                return self._made(self._instantiate(fits[0], seeds, node, args, scope), node)
+                return self._made_generic(self._instantiate(fits[0], seeds, node, args, scope), node)
             if index:
                 # A user index's overloads (`(term1: T) => Set<D>` and with a range): core reports a misfit
                 # term as it does a function's argument (FQL2ComputedFieldsSpec "uses computed field
@@ -901,7 +907,7 @@ class Checker:
             self._check_args(node, fn, args, origins=origins, scope=scope)
             self._check_lambdas(node, fn, args, origins)
         if contains(fn, Param):
-            return self._made(self._instantiate(fn, seeds, node, args, scope), node)
+            return self._made_generic(self._instantiate(fn, seeds, node, args, scope), node)
         return self._made(fn.result, node)
 
     def _parens(self, node: ast.Apply) -> tuple[int, int]:
@@ -1328,6 +1334,25 @@ class Checker:
             self.errors.append(TypeError_(f"Type `{whole}` is not a subtype of `{wanted}`", node.span, (), causes))
             return True
         return False
+
+    def _made_generic(self, ty: Type, call: ast.Apply) -> Typed:
+        """A generic function's result, made where the call is; where it is the type of one literal the
+        call was given (an argument, or an item of the array literal it is called on: `dbg(1)`,
+        `[1].first()`), core's variable is bounded by that literal, its span kept, so a later failure is
+        hinted there (see `literal_of`). A lambda argument may give it more bounds: not followed."""
+        found, made = self._made(ty, call)
+        literal = _without_null(found)
+        if made is None or not isinstance(literal, Lit) or any(isinstance(arg, ast.Arrow) for arg in call.args):
+            return found, made
+        sources = [arg for arg in call.args if isinstance(arg, ast.Literal)]
+        callee = call.fn
+        if isinstance(callee, ast.Member) and not callee.optional and isinstance(callee.obj, ast.Array):
+            if self._group(callee.obj.span) == callee.obj.span:
+                sources += [item for item in callee.obj.items if isinstance(item, ast.Literal)]
+        matching = [item for item in sources if self.visit_Literal(item, {})[0] == literal]
+        if len(matching) == 1:
+            self.literal_of[made] = self._group(matching[0].span, self._parens(call))
+        return found, made
 
     def _made(self, ty: Type, node: ast.Node) -> Typed:
         """A call's result, made where the call is."""
@@ -1781,7 +1806,10 @@ class Checker:
             return UNKNOWN, None, False
         if origin in self.made:
             # What a call made, less Null: made here (`Author.byId(1)!`).
-            return (*self._made(_without_null(found), node), False)
+            found, made = self._made(_without_null(found), node)
+            if origin in self.literal_of and made is not None:
+                self.literal_of[made] = self.literal_of[origin]
+            return found, made, False
         return _without_null(found), origin, False
 
     # -- fields
@@ -2010,7 +2038,10 @@ class Checker:
         if shown is None or origin is None or (contains(receiver, Func) and not _user_function(receiver)):
             # A union's failure is core's, with its causes; a function's generics are named by context.
             return UNKNOWN
-        if origin in self.made and origin.end != before.end:
+        if origin in self.made and origin in self.literal_of and origin.end == before.end:
+            # A call's result that is one literal it was given: core's hint is at the literal.
+            origin = self.literal_of[origin]
+        elif origin in self.made and origin.end != before.end:
             # Where core places a called function's result (its hint) is not modelled.
             return UNKNOWN
         hints: list[tuple[str, ast.Span, str | None]] = []

@@ -244,6 +244,25 @@ def test_an_array_item_read_for_a_member_it_lacks(db, query, expected, hints):
 @pytest.mark.parametrize(
     ("query", "expected", "hints"),
     [
+        ("{ a: 1 }['a'].foo", ("Type `Int` does not have field `foo`", 14, 17), [("Type `Int` inferred here", 5, 6)]),
+        ("{ a: { b: 1 } }['a'].c", ("Type `{ b: 1 }` does not have field `c`", 21, 22), [("Type `{ b: 1 }` inferred here", 5, 13)]),
+        ("{ a: 1 }['a']()", ("Type `Int` cannot be used as a function", 5, 6), [("`Int` is used as a function here", 13, 15)]),
+    ],
+)
+def test_a_struct_literals_field_by_a_literal_key_keeps_its_place(db, query, expected, hints):
+    # Core's typeLitAccess turns a literal key of a struct into the field's selection (TyperConstrain's Rec
+    # access: an Interface), so the field's value keeps its place as `.a` keeps it. fql answered null or
+    # failed at run time.
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, query)
+    (error,) = failed.value.checks
+    assert (error.description, error.span.start, error.span.end) == expected
+    assert [(m, s.start, s.end) for m, _, _, s, *_ in error.hints] == hints
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "hints"),
+    [
         ("dbg(1).foo", ("Type `Int` does not have field `foo`", 7, 10), [("Type `Int` inferred here", 4, 5)]),
         ("dbg('a')!.foo", ("Type `String` does not have field `foo`", 10, 13), [("Type `String` inferred here", 4, 7)]),
         ("[1].first()!.foo", ("Type `Int` does not have field `foo`", 13, 16), [("Type `Int` inferred here", 1, 2)]),

@@ -1962,9 +1962,16 @@ class Checker:
         """Where a field read off a struct the query writes right there got its type: its value, where that
         is a literal, a struct or an array (core's Rec keeps each field's type with its span: TyperCoreSpec
         "type objects & selection", `{ foo: 1 }.foo()` fails at the `1`)."""
-        if node.optional or not isinstance(node.obj, ast.Object):
+        if node.optional:
             return None
-        values = [value for key, value in node.obj.pairs if key == node.name]
+        return self._struct_field_origin(node.obj, node.name)
+
+    def _struct_field_origin(self, obj: ast.Node, name: str) -> ast.Span | None:
+        """Where the struct literal `obj` writes its field `name`'s value (core's Rec keeps each field's
+        place, in parentheses too), where that is a literal, a struct or an array; None otherwise."""
+        if not isinstance(obj, ast.Object):
+            return None
+        values = [value for key, value in obj.pairs if key == name]
         if not values or not isinstance(values[-1], (ast.Literal, ast.Object, ast.Array)):
             return None
         return self._group(values[-1].span)
@@ -2129,6 +2136,10 @@ class Checker:
             return UNKNOWN, None, maybe_null
         else:
             found = self._access(node, receiver, origin, key, scope, made)
+            if isinstance(node.key, ast.Literal) and isinstance(node.key.value, str) and not node.optional:
+                # `{ a: 1 }['a']`: core's literal access selects the field (TyperConstrain turns it into
+                # an Interface), its value's place kept as a `.a` read keeps it.
+                return found, self._struct_field_origin(node.obj, node.key.value), maybe_null
         return found, None, maybe_null
 
     def _cannot_access(self, node: ast.Index, receiver: Type) -> bool:

@@ -1550,10 +1550,13 @@ class Checker:
             return
         if not all(isinstance(item, ast.Literal) and item.value is not None for item in receiver.items):
             return
-        members = [result] if not isinstance(result, Union) else [m for m in result.members if m != NULL]
-        if not all(isinstance(m, Named) and not m.args and m.name in _PRIMITIVES for m in members):
+        # (A fixed result of one primitive, or of one and Null, as a predicate's: a union of more members
+        # is grouped in an order not modelled.)
+        optional = isinstance(result, Union) and len(result.members) == 2 and NULL in result.members
+        plain = _without_null(result) if optional else result
+        if not (isinstance(plain, Named) and not plain.args and plain.name in _PRIMITIVES):
             return
-        wanted = " | ".join(["Null", *(m.name for m in members)]) if result != members[0] else members[0].name  # type: ignore[union-attr]
+        wanted = f"Null | {plain.name}" if optional else plain.name
         items = [self.visit_Literal(item, scope)[0] for item in receiver.items]
         causes = tuple(
             (f"Type `{display(primary(found))}` is not a subtype of `{wanted}`", self._group(item.span))

@@ -99,6 +99,15 @@ def test_a_typed_fields_missing_member_is_hinted_at_its_signature(typed):
     assert "hint: Type `Time` inferred here\nat *field:B:due*:1:1\n" in summary
 
 
+def test_a_typed_field_read_in_a_lambda_over_its_documents(typed):
+    # The lambda's parameter meets the document type in the argument's constrain call; the field's type
+    # keeps its signature's place there too, and the lone failure, within the argument, is the error.
+    for query in ("B.all().map(x => x.title.foo)", "B.all().map(.title.foo)"):
+        summary = failed(typed, query)["summary"]
+        assert summary.startswith("error: Type `String` does not have field `foo`\n"), query
+        assert "hint: Type `String` inferred here\nat *field:B:title*:1:1\n" in summary
+
+
 def test_a_typed_fields_own_members_run(typed):
     assert ok(typed, "B.byId('1')!.title.length") == 1
     assert ok(typed, "B.byId('1')!.pages + 1") == 4

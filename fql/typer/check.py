@@ -1885,6 +1885,8 @@ class Checker:
         if before.end != place.end:
             hints = ((f"Type `{receiver.name}` inferred here", place, None),)
         self.fail(f"Type `{receiver.name}` does not have field `{node.name}`", _name_span(node), hints)
+        # Core's own, whatever typed the document (a lambda's parameter from a set's element): kept there.
+        self.placeless.add(id(self.errors[-1]))
         return True
 
     def _schema_null_field(self, receiver: Union, node: ast.Member, place: NullPlace, before: ast.Span) -> bool:

@@ -217,6 +217,72 @@ def test_type_tuple_array_access(db):
 
 
 @pytest.mark.parametrize(
+    ("query", "expected", "hints"),
+    [
+        # An array literal's item by a literal index is the item's own type (TyperConstrain's Tup access), its
+        # span kept: a member it lacks is core's MissingField at the name, hinted at the item.
+        ("[1, 2][1].foo", ("Type `Int` does not have field `foo`", 10, 13), [("Type `Int` inferred here", 4, 5)]),
+        ("[1, 'a'][1].foo", ("Type `String` does not have field `foo`", 12, 15), [("Type `String` inferred here", 4, 7)]),
+        # A stdlib call's Array of primitives: its element is the signature's, of no span (no hint).
+        ("'a,b'.split(',')[0].foo", ("Type `String` does not have field `foo`", 20, 23), []),
+        ("Set.sequence(1, 2).toArray()[0].foo", ("Type `Number` does not have field `foo`", 32, 35), []),
+        # Called: NotAFunction of the item, hinted at the arguments (TypeConstraintFailure.NotAFunction); of
+        # no span, at the call from its chain's start (TyperExprs' Apply appSpan).
+        ("[1, 2][0]()", ("Type `Int` cannot be used as a function", 1, 2), [("`Int` is used as a function here", 9, 11)]),
+        ("'a,b'.split(',')[0]()", ("Type `String` cannot be used as a function", 0, 21), [("`String` is used as a function here", 19, 21)]),
+    ],
+)
+def test_an_array_item_read_for_a_member_it_lacks(db, query, expected, hints):
+    # fql answered null (or failed at run time) for these.
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, query)
+    (error,) = failed.value.checks
+    assert (error.description, error.span.start, error.span.end) == expected
+    assert [(m, s.start, s.end) for m, _, _, s, *_ in error.hints] == hints
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "hints"),
+    [
+        ("{ a: 1 }['a'].foo", ("Type `Int` does not have field `foo`", 14, 17), [("Type `Int` inferred here", 5, 6)]),
+        ("{ a: { b: 1 } }['a'].c", ("Type `{ b: 1 }` does not have field `c`", 21, 22), [("Type `{ b: 1 }` inferred here", 5, 13)]),
+        ("{ a: 1 }['a']()", ("Type `Int` cannot be used as a function", 5, 6), [("`Int` is used as a function here", 13, 15)]),
+    ],
+)
+def test_a_struct_literals_field_by_a_literal_key_keeps_its_place(db, query, expected, hints):
+    # Core's typeLitAccess turns a literal key of a struct into the field's selection (TyperConstrain's Rec
+    # access: an Interface), so the field's value keeps its place as `.a` keeps it. fql answered null or
+    # failed at run time.
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, query)
+    (error,) = failed.value.checks
+    assert (error.description, error.span.start, error.span.end) == expected
+    assert [(m, s.start, s.end) for m, _, _, s, *_ in error.hints] == hints
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "hints"),
+    [
+        ("dbg(1).foo", ("Type `Int` does not have field `foo`", 7, 10), [("Type `Int` inferred here", 4, 5)]),
+        ("dbg('a')!.foo", ("Type `String` does not have field `foo`", 10, 13), [("Type `String` inferred here", 4, 7)]),
+        ("[1].first()!.foo", ("Type `Int` does not have field `foo`", 13, 16), [("Type `Int` inferred here", 1, 2)]),
+        ("[true].at(0).foo", ("Type `Boolean` does not have field `foo`", 13, 16), [("Type `Boolean` inferred here", 1, 5)]),
+        ("dbg(1)()", ("Type `Int` cannot be used as a function", 4, 5), [("`Int` is used as a function here", 6, 8)]),
+    ],
+)
+def test_a_generic_result_of_one_literal_is_hinted_at_it(db, query, expected, hints):
+    # A generic function's variable is bounded by the literal given for it (an argument, an item of the array
+    # literal it is called on, which core widens to an Array of a variable the item bounds), its span kept:
+    # a later failure of the result is hinted there, as TyperCoreSpec's `(if (true) 1 else anyval).foo` is
+    # at the `1` (TypeConstraintFailure.toError). fql placed no hint, and ran `dbg(1)()`.
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, query)
+    (error,) = failed.value.checks
+    assert (error.description, error.span.start, error.span.end) == expected
+    assert [(m, s.start, s.end) for m, _, _, s, *_ in error.hints] == hints
+
+
+@pytest.mark.parametrize(
     ("query", "expected"),
     [
         # A string's `[]` is `[](index: Number) => String` (FQL2StringSpec): core's typeLitAccess and
@@ -362,6 +428,24 @@ def authors() -> fql.Database:
     db.query("Collection.create({ name: 'Author', indexes: { byName: { terms: [{ field: 'name' }] } } })", syntax="v10")
     db.query("Author.create({ id: '1', name: 'Alice' })", syntax="v10")
     return db
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Author.definition.foo", [("Type `CollectionDef` does not have field `foo`", 18, 21)]),
+        ("Author.byId('1')!.coll.foo", [("Type `AuthorCollection` does not have field `foo`", 23, 26)]),
+        ("Author.byId('1')!.ts.foo", [("Type `Time` does not have field `foo`", 21, 24)]),
+        ("Author.byId('1')!.id.foo", [("Type `ID` does not have field `foo`", 21, 24)]),
+        ("Author.byId('1')!.ts[0]", [("Cannot use `[]` operator with type `Time`", 20, 23)]),
+    ],
+)
+def test_a_native_field_of_a_user_document_or_collection(authors, query, expected):
+    # Core types a user document's `id`, `ts` and `coll` and a user collection's `definition` in code, of no
+    # span (CollectionTypeInfo: `Type.ID`, `Type.Time`, `collType`, `Named("CollectionDef")`): a member
+    # they lack is core's MissingField at the name with no hint, an access its CannotAccess at the brackets
+    # (TypeConstraintFailure.toError), as for a stdlib field. fql answered null or failed at run time.
+    assert errors_of(authors, query) == expected
 
 
 @pytest.mark.parametrize(
@@ -911,6 +995,48 @@ def test_a_let_struct_its_struct_annotation_refuses(db):
     assert type_of(db, "let x: { a: Int? } = {}; x") == "{ a: Int | Null }"
 
 
+def test_a_let_tuple_its_tuple_annotation_refuses(db):
+    # TyperConstrain's Tup/Tuple case: another length is its arity failure at the literal, the error itself
+    # (as FQL2ObjectSpec's `Object.fromEntries([['a', 0], ['a']])`); else each item constrained to its
+    # element, a literal failing where it is written: the struct's error at the name, a cause at each.
+    assert errors_of(db, "let x: [Int, String] = [1, 'a', 3]; x") == [("Tuple contains too many elements. Expected 2, received 3", 23, 34)]
+    assert errors_of(db, "let x: [Int, String] = [1]; x") == [("Tuple does not contain enough elements. Expected 2, received 1", 23, 26)]
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, "let x: [Int, String] = ['a', 2]; x")
+    (error,) = failed.value.checks
+    assert (error.description, error.span.start, error.span.end) == ('Type `["a", 2]` is not a subtype of `[Int, String]`', 4, 5)
+    assert [(m, s.start, s.end) for m, s in error.causes] == [
+        ("Type `String` is not a subtype of `Int`", 24, 27),
+        ("Type `Int` is not a subtype of `String`", 29, 30),
+    ]
+    assert type_of(db, "let x: [Int, String] = [1, 'a']; x") == "[Int, String]"
+
+
+@pytest.mark.parametrize(
+    ("query", "shown", "causes"),
+    [
+        ("let x: { a: Int } = { a: 'x' }; x", '{ a: "x" }', [("Type `String` is not a subtype of `Int`", 25, 28)]),
+        ("let x: { a: Time } = { a: (1) }; x", "{ a: 1 }", [("Type `Int` is not a subtype of `Time`", 26, 29)]),
+        (
+            "let x: { a: Int, b: String } = { a: 1.5 }; x",
+            "{ a: 1.5 }",
+            [("Type `{ a: 1.5 }` does not have field `b`", 7, 28), ("Type `Double` is not a subtype of `Int`", 36, 39)],
+        ),
+    ],
+)
+def test_a_let_struct_of_a_literal_its_field_refuses(db, query, shown, causes):
+    # The field's literal fails where it is written (TyperConstrain's Records case constrains each field's
+    # value to its type), outside the variable's name where the `let` is constrained: core's error is the
+    # struct's NotSubtype at the name, the literal a cause, with the annotation's own failures if any
+    # (TypeConstraintFailure.toTypeError `transitive`). fql ran these.
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, query)
+    (error,) = failed.value.checks
+    wanted = query[len("let x: ") : query.index(" = ")]
+    assert (error.description, error.span.start, error.span.end) == (f"Type `{shown}` is not a subtype of `{wanted}`", 4, 5)
+    assert [(m, s.start, s.end) for m, s, *_ in error.causes] == causes
+
+
 def test_a_let_annotation_its_literal_fits(db):
     assert type_of(db, "let x: Number = 1; x") == "Number"
     assert type_of(db, "let x: String? = null; x") == "String | Null"
@@ -1269,6 +1395,42 @@ def test_type_errors(db, query, expected):
     assert errors_of(db, query) == expected
 
 
+_NOT_BOOLEAN = "is not a subtype of `Null | Boolean`"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "causes"),
+    [
+        ("[1].filter(x => x)", ("`1 => Boolean | Null`", 11, 17), [(f"Type `Int` {_NOT_BOOLEAN}", 1, 2)]),
+        (
+            "['a', true, 'b'].where(x => x)",
+            ('`"a" | true | "b" => Boolean | Null`', 23, 29),
+            [(f"Type `String` {_NOT_BOOLEAN}", 1, 4), (f"Type `String` {_NOT_BOOLEAN}", 12, 15)],
+        ),
+        # The same literal twice: one member of the union, a cause at each.
+        ("[1, 1].any((x) => x)", ("`1 => Boolean | Null`", 11, 19), [(f"Type `Int` {_NOT_BOOLEAN}", 1, 2), (f"Type `Int` {_NOT_BOOLEAN}", 4, 5)]),
+        ("let a = [1.5]; a.every(x => x)", ("`1.5 => Boolean | Null`", 23, 29), [(f"Type `Double` {_NOT_BOOLEAN}", 9, 12)]),
+        ("[2].indexWhere(x => x, 0)", ("`2 => Boolean | Null`", 15, 21), [(f"Type `Int` {_NOT_BOOLEAN}", 1, 2)]),
+    ],
+)
+def test_an_identity_predicate_of_literals_that_are_no_booleans(db, query, expected, causes):
+    # Each literal of the receiver flows through the lambda into the predicate's `Boolean | Null` and fails at
+    # itself, outside the argument: core's error is the lambda's NotSubtype at the argument, a cause at each
+    # literal (TypeConstraintFailure.toTypeError `transitive`, as TyperCoreSpec "type operator overloads in
+    # lambdas" shows `['a', 'b', 'c'].map(x => 1 + x)`), the lambda `A => A` once its variable's bounds are
+    # undone. fql ran these and failed at run time ("expected type: Boolean").
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, query)
+    (error,) = failed.value.checks
+    wanted, start, end = expected
+    assert (error.description, error.span.start, error.span.end) == (f"Type `A => A` is not a subtype of {wanted}", start, end)
+    assert [(m, s.start, s.end) for m, s in error.causes] == causes
+
+
+def test_an_identity_predicate_of_booleans_passes(db):
+    assert type_of(db, "[true, null].filter(x => x)") == "Array<true | Null>"
+
+
 @pytest.mark.parametrize(
     ("query", "expected", "hint"),
     [
@@ -1302,8 +1464,8 @@ def test_a_lambda_reads_a_field_its_literal_element_lacks(db, query, expected, h
         "Math.abs(('a') + 'b')",  # fql's span of the argument starts inside its parentheses
         "Set.paginate(1)",  # a union parameter (`String | SetCursor`): its alternatives, not modelled
         "Set.sequence(0, 10).order(5)",  # a rest parameter's union of orderings: not modelled
-        "[1].filter(x => x)",  # the literal meets `Boolean | Null` outside the lambda: core's one failure
-        # shown as its simplifier shows the lambda and the parameter, the union in its alternatives' hash order
+        "[1, 2, 3, 4, 5].filter(x => x)",  # five lower bounds: core's hash set, shown in its order
+        "[1].filter(x => (x))",  # core types `(x)` anew at its parentheses: not modelled
         "let a: Array<Number | String> = [true]; a",  # a union element: its alternatives' order, not modelled
         "let a = [1]; (a).map(x => x.foo)",  # core types `(a)` anew at its parentheses: not modelled
         "(2 + 3)[0]",  # an operator's result: each of its overloads' would fail, worded otherwise
@@ -1772,6 +1934,44 @@ def test_a_create_struct_with_several_failures(query, shown, causes):
     wanted = "{ id: ID | Null, b: Number, a: String }"
     assert (error.description, error.span.start, error.span.end) == (f"Type `{shown}` is not a subtype of `{wanted}`", 12, len(query) - 1)
     assert [(m, s.start, s.end) for m, s in error.causes] == [(cause, 12, len(query) - 1) for cause in causes]
+
+
+_KEY_CREATE = "{ role: String, database: String | Null, ttl: Time | Null, data: { *: Any } | Null }"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # KeyCompanion.docCreateType's and TokenCompanion's `ttl: Type.Optional(Time)`: a scalar is refused at
+        # itself, shown with Null first as an optional primitive field is.
+        ('Key.create({ role: "admin", ttl: 5 })', [("Type `Int` is not a subtype of `Null | Time`", 33, 34)]),
+        ('Key.create({ role: "admin", ttl: { x: 1 } })', [("Type `{ x: 1 }` is not a subtype of `Null | Time`", 33, 41)]),
+        ('Token.create({ document: null, ttl: "x" })', [("Type `String` is not a subtype of `Null | Time`", 36, 39)]),
+    ],
+)
+def test_a_native_create_refuses_a_ttl_of_no_time(db, query, expected):
+    assert errors_of(db, query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "causes"),
+    [
+        ("Key.create({ role: 1, ttl: 5 })", [("Type `Int` is not a subtype of `String`", 19, 20), ("Type `Int` is not a subtype of `Null | Time`", 27, 28)]),
+        # A field missing besides: its cause is at the struct, so first.
+        ("Key.create({ database: 5 })", [("Type `{ database: 5 }` does not have field `role`", 11, 26), ("Type `Int` is not a subtype of `Null | String`", 23, 24)]),
+    ],
+)
+def test_a_create_struct_with_several_misfit_values(db, query, causes):
+    # Each field's value is constrained in the argument's one constrain call: several failures are core's
+    # one NotSubtype of the struct at it, each failure a cause where it is (TypeConstraintFailure.toTypeError
+    # `transitive`); fql reported each as an error of its own, or only the values' when a field was missing.
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, query)
+    (error,) = failed.value.checks
+    shown = query[len("Key.create(") : -1]
+    expected = (f"Type `{shown}` is not a subtype of `{_KEY_CREATE}`", 11, len(query) - 1)
+    assert (error.description, error.span.start, error.span.end) == expected
+    assert [(m, s.start, s.end) for m, s in error.causes] == causes
 
 
 def test_user_functions_with_a_signature():

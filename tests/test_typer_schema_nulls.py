@@ -1,4 +1,5 @@
-"""A Null the schema declares, refused where a field is read off it, as core's typer refuses it.
+"""A Null the schema declares, refused where a field is read off it, as core's typer refuses it; and a
+document field's declared type, refused so where it lacks the member read.
 
 Core types a user function's result from its internal signature, parsed in its Null source
 (UserFunction.parseInternalSig -> FQLInterpreter.prepareLambdaSig: `Src.Null`), and a document's field
@@ -71,3 +72,42 @@ def test_what_handles_the_null_runs(db):
 
 def test_not_typechecked_it_runs(db):
     assert ok(db, "f().length", typecheck=False) == 1
+
+
+# -- A field declared as one type (`name: String`): core types it from that signature, parsed in the
+# field's own source, so a member the type lacks is core's MissingField at the name, hinted where the
+# signature is (TypeConstraintFailure.toError); fql ran these and answered null.
+
+
+@pytest.fixture
+def typed() -> fql.Database:
+    db = fql.connect(root_secret=SECRET)
+    fields = "{ title: { signature: 'String' }, pages: { signature: 'Int' }, due: { signature: 'Time' } }"
+    ok(db, f"Collection.create({{ name: 'B', fields: {fields} }}) {{ name }}")
+    ok(db, "B.create({ id: '1', title: 'a', pages: 3, due: Time('2099-01-01T00:00:00Z') }) { id }")
+    return db
+
+
+def test_a_typed_fields_missing_member_is_hinted_at_its_signature(typed):
+    assert failed(typed, "B.byId('1')!.title.foo")["summary"] == "\n".join((
+        "error: Type `String` does not have field `foo`",
+        "at *query*:1:20", "  |", "1 | B.byId('1')!.title.foo", "  |                    ^^^", "  |",
+        "hint: Type `String` inferred here", "at *field:B:title*:1:1", "  |", "1 | String", "  | ^^^^^^", "  |",
+    ))  # fmt: skip
+    summary = failed(typed, "let d = B.byId('1')!.due\nd.foo")["summary"]
+    assert summary.startswith("error: Type `Time` does not have field `foo`\nat *query*:2:3\n")
+    assert "hint: Type `Time` inferred here\nat *field:B:due*:1:1\n" in summary
+
+
+def test_a_typed_field_read_in_a_lambda_over_its_documents(typed):
+    # The lambda's parameter meets the document type in the argument's constrain call; the field's type
+    # keeps its signature's place there too, and the lone failure, within the argument, is the error.
+    for query in ("B.all().map(x => x.title.foo)", "B.all().map(.title.foo)"):
+        summary = failed(typed, query)["summary"]
+        assert summary.startswith("error: Type `String` does not have field `foo`\n"), query
+        assert "hint: Type `String` inferred here\nat *field:B:title*:1:1\n" in summary
+
+
+def test_a_typed_fields_own_members_run(typed):
+    assert ok(typed, "B.byId('1')!.title.length") == 1
+    assert ok(typed, "B.byId('1')!.pages + 1") == 4

@@ -244,6 +244,12 @@ class Checker:
     #: The types whose Null the schema declares (a user function's result, a document's optional field), by
     #: their id (a copy made for the mark, kept with it): core types that Null where the schema writes it.
     schema_nulls: dict[int, tuple[Type, NullPlace]] = field(factory=dict)
+    #: Calls (by where they were made) whose result is the type of one literal they were given, and where
+    #: that literal is (see `_made_generic`); a `!` after one keeps it.
+    literal_of: dict[ast.Span, ast.Span] = field(factory=dict)
+    #: The types of document fields the schema declares as one named type (`name: String`), by their id (a
+    #: copy made for the mark, kept with it): core types them where the field's signature is.
+    schema_types: dict[int, tuple[Type, NullPlace]] = field(factory=dict)
     #: Whether such a Null's failure is reported: a query's check draws it in the schema's source; a schema
     #: item's (check_body) would draw it in its file, which is not modelled.
     query: bool = True
@@ -456,6 +462,9 @@ class Checker:
         if isinstance(annotated, Lit):
             self._misfit_singleton(node, annotated)
             return
+        if isinstance(node.value, ast.Array) and isinstance(found, Tuple) and isinstance(annotated, Tuple):
+            self._misfit_tuple(node, found, annotated)
+            return
         if isinstance(node.value, ast.Array) and isinstance(found, Tuple):
             self._misfit_items(node, found, annotated)
             return
@@ -501,6 +510,30 @@ class Checker:
                 causes.append((f"Type `{display(primary(value))}` is not a subtype of `{display(element)}`", self._group(item.span)))
         self._let_misfit(header, shown, wanted, causes)
 
+    def _misfit_tuple(self, node: ast.Let, found: Tuple, annotated: Tuple) -> None:
+        """An array literal its tuple annotation refuses (`let t: [Int, String] = [1, 2]`): of another length,
+        core's tuple arity failure at the literal, the error itself (TyperConstrain's Tup/Tuple case:
+        ``Tuple contains too many elements. Expected 2, received 3``); else each item a literal its
+        element's type (one named type) refuses fails where it is written, so the error is at the name, a
+        cause at each (TypeConstraintFailure.toTypeError `transitive`). Other items are left to run."""
+        items = node.value.items  # type: ignore[attr-defined]
+        want, got = len(annotated.items), len(items)
+        if want != got:
+            if self._group(node.value.span) == node.value.span:
+                self._check_tuple(node.value, found, annotated, node.value.span)  # type: ignore[arg-type]
+            return
+        header, shown, wanted = self._let_header(node), display(found), display(annotated)
+        if header is None or shown is None or wanted is None:
+            return
+        causes = []
+        for item, value, use in zip(items, found.items, annotated.items):
+            if is_subtype(value, use):
+                continue
+            if not (isinstance(item, ast.Literal) and isinstance(use, Named) and not use.args and _certain(use)):
+                return
+            causes.append((f"Type `{display(primary(value))}` is not a subtype of `{use.name}`", self._group(item.span)))
+        self._let_misfit(header, shown, wanted, causes)
+
     def _let_misfit(self, header: re.Match, shown: str, wanted: str, causes: list) -> None:
         """Core's failure of a `let`'s value against its annotation, at the variable's name, each literal
         that fails where it is written a cause (TypeConstraintFailure.toTypeError's `transitive`); none if
@@ -527,18 +560,25 @@ class Checker:
         self.fail(f"`{display(lit)}` is not the value `{shown}`", self._group(leaf.span))
 
     def _misfit_struct(self, node: ast.Let, found: Record, annotated: Record) -> None:
-        """A struct the `let` writes whose fields its struct annotation does not match, each given field's
-        value fitting its type: an extra field, a missing one that may not be null. Core places each such
-        failure at the annotation (the use's span, TyperConstrain's Records case); a lone one is the error
-        there, several one NotSubtype at the variable's name with each a cause at the annotation
-        (TypeConstraintFailure.toTypeError)."""
+        """A struct the `let` writes whose fields its struct annotation does not match: an extra field, a
+        missing one that may not be null, a literal value its field's type (one named type) does not take.
+        Core places an extra or missing field's failure at the annotation (the use's span, TyperConstrain's
+        Records case), a literal's where the literal is, as its primary type (``Type `String` is not a
+        subtype of `Int` ``); a lone one at the annotation is the error there, anything else one NotSubtype
+        at the variable's name with each failure a cause (TypeConstraintFailure.toTypeError). A value of
+        another kind that does not fit is left to run."""
         at, header = self._annotation_span(node), self._let_header(node)
         shown, wanted = display(found), display(annotated)
         if at is None or header is None or shown is None or wanted is None:
             return
-        given = [(value, annotated.field(key)) for key, value in found.fields]
-        if any(use is not None and not is_subtype(value, use) for value, use in given):
-            return
+        misfits: list[tuple[str, ast.Span, tuple]] = []
+        for key, value in node.value.pairs:  # type: ignore[attr-defined]
+            use, given = annotated.field(key), found.field(key)
+            if use is None or given is None or is_subtype(given, use):
+                continue
+            if not (isinstance(value, ast.Literal) and isinstance(use, Named) and not use.args and _certain(use)):
+                return
+            misfits.append((f"Type `{display(primary(given))}` is not a subtype of `{use.name}`", self._group(value.span), ()))
         extra = [key for key, _ in found.fields if annotated.field(key) is None]
         missing = [key for key, use in annotated.fields if found.field(key) is None and not is_subtype(NULL, use)]
         # A missing field's hint points at the struct (its value's span is neither the failure's nor where
@@ -546,7 +586,8 @@ class Checker:
         inferred = ((f"Type `{shown}` inferred here", self._group(node.value.span), None),)
         failures = [(f"Type `{shown}` contains extra field `{key}`", at, ()) for key in extra]
         failures += [(f"Type `{shown}` does not have field `{key}`", at, inferred) for key in missing]
-        if len(failures) == 1:
+        failures += misfits
+        if len(failures) == 1 and not misfits:
             self.fail(*failures[0])
         elif failures:
             name = _span(self.text, header.start(1), header.end(1))
@@ -768,6 +809,9 @@ class Checker:
                 self._field_not_a_function(node, primary(fn))
             elif origin not in self.made:
                 self._not_a_function(node, primary(fn), origin)
+            elif origin in self.literal_of and origin == node.fn.span:
+                # A call's result that is one literal it was given (`dbg(1)()`): at the literal.
+                self._not_a_function(node, primary(fn), self.literal_of[origin])
             return UNKNOWN, None
         if isinstance(fn, Named):
             if fn.name == "UserFunction":
@@ -823,7 +867,7 @@ class Checker:
                 # (`indexOf(element: A, start: Number)`) takes what it is given.
                 self._check_args(node, fits[0], args, origins=origins, scope=scope)
             if contains(fits[0], Param):
-                return self._made(self._instantiate(fits[0], seeds, node, args, scope), node)
+                return self._made_generic(self._instantiate(fits[0], seeds, node, args, scope), node)
             if index:
                 # A user index's overloads (`(term1: T) => Set<D>` and with a range): core reports a misfit
                 # term as it does a function's argument (FQL2ComputedFieldsSpec "uses computed field
@@ -863,7 +907,7 @@ class Checker:
             self._check_args(node, fn, args, origins=origins, scope=scope)
             self._check_lambdas(node, fn, args, origins)
         if contains(fn, Param):
-            return self._made(self._instantiate(fn, seeds, node, args, scope), node)
+            return self._made_generic(self._instantiate(fn, seeds, node, args, scope), node)
         return self._made(fn.result, node)
 
     def _parens(self, node: ast.Apply) -> tuple[int, int]:
@@ -1200,12 +1244,29 @@ class Checker:
                 del self.errors[before:]
             return
         if len(self.errors) > before:
+            self._bundle_misfits(node, found, param, before, missing)
             return
         shown = display(found)
         if len(missing) == 1 and shown is not None:
             self.fail(f"Type `{shown}` does not have field `{missing[0]}`", node.span)
         elif missing and shown is not None:
             self._misfit_record(node, shown, param, [], missing)
+
+    def _bundle_misfits(self, node: ast.Object, found: Record, param: Record, before: int, missing: list[str]) -> None:
+        """The struct's field values its fields refused (the errors since `before`, each where its value is)
+        and the fields it is `missing`: more than one failure of the one argument is core's one NotSubtype
+        of the struct, each failure a cause where it is (TypeConstraintFailure.toTypeError's `transitive`:
+        `Key.create({ role: 1, ttl: 5 })`); a lone one stays the error, as it is within the struct."""
+        misfits = self.errors[before:]
+        if len(misfits) + len(missing) < 2:
+            return
+        del self.errors[before:]
+        shown, wanted = display(found), display(param)
+        if shown is None or wanted is None or any(error.hints or error.causes for error in misfits):
+            return  # (a cause with hints of its own, or a type the checker cannot show: not modelled)
+        causes = [(error.message, error.span) for error in misfits]
+        causes += [(f"Type `{shown}` does not have field `{key}`", node.span) for key in missing]
+        self.errors.append(TypeError_(f"Type `{shown}` is not a subtype of `{wanted}`", node.span, (), tuple(causes)))
 
     def _struct_misfits(self, node: ast.Object, found: Record, param: Type) -> list[tuple[str, ast.Span]] | None:
         """The scalars of the struct `node` (nested structs' too) that their fields of `param` do not take,
@@ -1274,6 +1335,25 @@ class Checker:
             return True
         return False
 
+    def _made_generic(self, ty: Type, call: ast.Apply) -> Typed:
+        """A generic function's result, made where the call is; where it is the type of one literal the
+        call was given (an argument, or an item of the array literal it is called on: `dbg(1)`,
+        `[1].first()`), core's variable is bounded by that literal, its span kept, so a later failure is
+        hinted there (see `literal_of`). A lambda argument may give it more bounds: not followed."""
+        found, made = self._made(ty, call)
+        literal = _without_null(found)
+        if made is None or not isinstance(literal, Lit) or any(isinstance(arg, ast.Arrow) for arg in call.args):
+            return found, made
+        sources = [arg for arg in call.args if isinstance(arg, ast.Literal)]
+        callee = call.fn
+        if isinstance(callee, ast.Member) and not callee.optional and isinstance(callee.obj, ast.Array):
+            if self._group(callee.obj.span) == callee.obj.span:
+                sources += [item for item in callee.obj.items if isinstance(item, ast.Literal)]
+        matching = [item for item in sources if self.visit_Literal(item, {})[0] == literal]
+        if len(matching) == 1:
+            self.literal_of[made] = self._group(matching[0].span, self._parens(call))
+        return found, made
+
     def _made(self, ty: Type, node: ast.Node) -> Typed:
         """A call's result, made where the call is."""
         if ty == UNKNOWN:
@@ -1298,6 +1378,7 @@ class Checker:
                     if isinstance(node, ast.Arrow):
                         inputs = [substitute(p, _joined(bound)) for p in param.params]
                         self._lambda(node, inputs, scope, spanless, self._item_origin(call, node, param, scope))
+                        self._identity_misfit(call, node, param, scope)
                     continue
                 if isinstance(node, ast.Arrow):
                     inputs = [substitute(p, _joined(bound)) for p in param.params]
@@ -1442,6 +1523,52 @@ class Checker:
         if self._group(body.span, self._parens(call)) != body.span:
             return None
         return self._group(item.span)
+
+    def _identity_misfit(self, call: ast.Apply, node: ast.Arrow, param: Func, scope: dict) -> None:
+        """A lambda giving back its one parameter (`x => x`) where a method of an array literal of literals
+        takes a function of a fixed result (`filter`'s `A => Boolean | Null`): each literal flows through the
+        lambda into that result, and each its result does not take fails where the literal is, outside the
+        argument, so core's error is the lambda's NotSubtype at it, a cause at each such literal
+        (TypeConstraintFailure.toTypeError's `transitive`, as TyperCoreSpec's `['a', 'b', 'c'].map(x => 1 +
+        x)`). The lambda shows as `A => A` (its variable's bounds are undone), the parameter as the items'
+        union into the result; a literal that fails both members of `Boolean | Null` is one cause, shown
+        `Null | Boolean` (failures at one place of one value are grouped into a union, shown so as
+        SchemaCollectionSpec's check constraint `_ => if (true) 3 else true` shows it)."""
+        callee, result = call.fn, param.result
+        if call.optional or not isinstance(callee, ast.Member) or callee.optional or param.params != (Param("A"),):
+            return
+        if node.rest is not None or len(node.params) != 1 or not isinstance(node.body, ast.Ident):
+            return
+        if node.body.name != node.params[0] or self._group(node.body.span) != node.body.span:
+            return
+        receiver = callee.obj
+        if self._group(receiver.span) != receiver.span:
+            return
+        if isinstance(receiver, ast.Ident):
+            receiver = self._bound(self.bound_arrays, receiver, scope)
+        if not isinstance(receiver, ast.Array) or not receiver.items:
+            return
+        if not all(isinstance(item, ast.Literal) and item.value is not None for item in receiver.items):
+            return
+        # (A fixed result of one primitive, or of one and Null, as a predicate's: a union of more members
+        # is grouped in an order not modelled.)
+        optional = isinstance(result, Union) and len(result.members) == 2 and NULL in result.members
+        plain = _without_null(result) if optional else result
+        if not (isinstance(plain, Named) and not plain.args and plain.name in _PRIMITIVES):
+            return
+        wanted = f"Null | {plain.name}" if optional else plain.name
+        items = [self.visit_Literal(item, scope)[0] for item in receiver.items]
+        causes = tuple(
+            (f"Type `{display(primary(found))}` is not a subtype of `{wanted}`", self._group(item.span))
+            for item, found in zip(receiver.items, items)
+            if not is_subtype(found, result)
+        )
+        shown, given = display(union(tuple(items))), display(result)
+        if len(set(items)) > 4:
+            return  # (core's lower bounds past four are a hash set, shown in its order: not modelled)
+        if causes and shown is not None and given is not None and self._placed(node):
+            at = self._group(node.span, self._parens(call))
+            self.errors.append(TypeError_(f"Type `A => A` is not a subtype of `{shown} => {given}`", at, (), causes))
 
     def _not_a_function(self, node: ast.Apply, fn: Named, origin: ast.Span | None) -> None:
         """Core's NotAFunction: at where the value's type was inferred, with a hint at the call's
@@ -1656,7 +1783,7 @@ class Checker:
         (`id: { x: 1 }` for `ID | Null`) is shown as written (FQL2CollectionsSpec "allows setting ids")."""
         if isinstance(found, Record):
             rest = [m for m in use.members if m != NULL]
-            scalars = all(isinstance(m, Named) and not m.args and m.name in (*_PRIMITIVES, "ID") for m in rest)
+            scalars = all(isinstance(m, Named) and not m.args and m.name in (*_PRIMITIVES, "ID", *_TEMPORAL) for m in rest)
             shown_found = display(found)
             if rest and scalars and shown_found is not None and not is_subtype(found, use):
                 shown = " | ".join(["Null", *(display(m) or "" for m in rest)])
@@ -1666,7 +1793,7 @@ class Checker:
         if not isinstance(widened, Named) or widened.args or widened.name not in _PRIMITIVES:
             return
         rest = [m for m in use.members if m != NULL]
-        plain = all(isinstance(m, Record) or (isinstance(m, Named) and not m.args and m.name in _PRIMITIVES) for m in rest)
+        plain = all(isinstance(m, Record) or (isinstance(m, Named) and not m.args and m.name in (*_PRIMITIVES, *_TEMPORAL)) for m in rest)
         shown = [display(m) for m in rest]
         if not plain or None in shown or is_subtype(found, use) or is_subtype(widened, use):
             return
@@ -1682,7 +1809,10 @@ class Checker:
             return UNKNOWN, None, False
         if origin in self.made:
             # What a call made, less Null: made here (`Author.byId(1)!`).
-            return (*self._made(_without_null(found), node), False)
+            found, made = self._made(_without_null(found), node)
+            if origin in self.literal_of and made is not None:
+                self.literal_of[made] = self.literal_of[origin]
+            return found, made, False
         return _without_null(found), origin, False
 
     # -- fields
@@ -1714,6 +1844,10 @@ class Checker:
         if marked is not None and marked[0] is receiver and not node.optional:
             if self._schema_null_field(receiver, node, marked[1], before):  # type: ignore[arg-type]
                 return UNKNOWN, None, maybe_null
+        typed = self.schema_types.get(id(receiver))
+        if typed is not None and typed[0] is receiver and not node.optional and before == node.obj.span:
+            if self._schema_typed_field(receiver, node, typed[1], before):  # type: ignore[arg-type]
+                return UNKNOWN, None, maybe_null
         if origin is None and before in self.stdlib_fields:
             # A stdlib field's primitive type has no span: placed as a stdlib call's result is.
             origin = before
@@ -1722,9 +1856,38 @@ class Checker:
             self.stdlib.add(node.span)
             if not isinstance(receiver, Union) and isinstance(found, Named) and found.name in _PRIMITIVES:
                 self.stdlib_fields.add(node.span)
+        elif not node.optional and self._native_field(receiver, node.name) and isinstance(found, Named) and not found.args:
+            self.stdlib_fields.add(node.span)
         if isinstance(receiver, Named) and not receiver.args and self.query:
             found = self._schema_null(found, self.env.field_null(receiver, node.name))
+            found = self._schema_typed(found, self.env.field_place(receiver, node.name))
         return found, self._field_origin(node), maybe_null or node.optional
+
+    def _schema_typed(self, found: Type, place: NullPlace | None) -> Type:
+        """`found`, marked as typed where the schema declares it (see `schema_types`), when it is a primitive,
+        a time or a scalar as the field's signature names it."""
+        if place is None or not isinstance(found, Named) or found.args or found.name not in _CERTAIN or found == NULL:
+            return found
+        if place.text[place.start : place.end] != found.name:
+            return found
+        marked = Named(found.name)
+        self.schema_types[id(marked)] = (marked, place)
+        return marked
+
+    def _schema_typed_field(self, receiver: Named, node: ast.Member, place: NullPlace, before: ast.Span) -> bool:
+        """`e.name` on a document's field of a type the schema names (`name: String`) that has no such
+        member: core's MissingField at the name, hinted ``Type `String` inferred here`` where the field's
+        signature is (TypeConstraintFailure.toError), but where that signature ends at the offset the dot
+        starts at (core compares offsets only). Whether it reported it."""
+        if self.env.has_member(receiver, node.name) is not False:
+            return False
+        hints: tuple[tuple[str, t.Any, str | None], ...] = ()
+        if before.end != place.end:
+            hints = ((f"Type `{receiver.name}` inferred here", place, None),)
+        self.fail(f"Type `{receiver.name}` does not have field `{node.name}`", _name_span(node), hints)
+        # Core's own, whatever typed the document (a lambda's parameter from a set's element): kept there.
+        self.placeless.add(id(self.errors[-1]))
+        return True
 
     def _schema_null_field(self, receiver: Union, node: ast.Member, place: NullPlace, before: ast.Span) -> bool:
         """`e.name` on a value whose Null the schema declares (`f()` of `function f(): String?`, a document's
@@ -1804,9 +1967,16 @@ class Checker:
         """Where a field read off a struct the query writes right there got its type: its value, where that
         is a literal, a struct or an array (core's Rec keeps each field's type with its span: TyperCoreSpec
         "type objects & selection", `{ foo: 1 }.foo()` fails at the `1`)."""
-        if node.optional or not isinstance(node.obj, ast.Object):
+        if node.optional:
             return None
-        values = [value for key, value in node.obj.pairs if key == node.name]
+        return self._struct_field_origin(node.obj, node.name)
+
+    def _struct_field_origin(self, obj: ast.Node, name: str) -> ast.Span | None:
+        """Where the struct literal `obj` writes its field `name`'s value (core's Rec keeps each field's
+        place, in parentheses too), where that is a literal, a struct or an array; None otherwise."""
+        if not isinstance(obj, ast.Object):
+            return None
+        values = [value for key, value in obj.pairs if key == name]
         if not values or not isinstance(values[-1], (ast.Literal, ast.Object, ast.Array)):
             return None
         return self._group(values[-1].span)
@@ -1880,7 +2050,10 @@ class Checker:
         if shown is None or origin is None or (contains(receiver, Func) and not _user_function(receiver)):
             # A union's failure is core's, with its causes; a function's generics are named by context.
             return UNKNOWN
-        if origin in self.made and origin.end != before.end:
+        if origin in self.made and origin in self.literal_of and origin.end == before.end:
+            # A call's result that is one literal it was given: core's hint is at the literal.
+            origin = self.literal_of[origin]
+        elif origin in self.made and origin.end != before.end:
             # Where core places a called function's result (its hint) is not modelled.
             return UNKNOWN
         hints: list[tuple[str, ast.Span, str | None]] = []
@@ -1934,6 +2107,17 @@ class Checker:
         maybe_null = maybe_null or node.optional
         if isinstance(receiver, Tuple) or (isinstance(receiver, Named) and receiver.name == "Array"):
             found = self._item(node, receiver, key, scope, made)
+            if node.optional or self._group(node.obj.span) != node.obj.span:
+                return found, None, maybe_null
+            spanless = origin in self.stdlib or origin in self.elements_on
+            if isinstance(receiver, Named) and origin == node.obj.span and spanless and _primitive_named(found):
+                # A stdlib call's Array of primitives (`'a,b'.split(',')`, `Set.sequence(1, 2).toArray()`): its
+                # element is the signature's, of no span, as a stdlib field's primitive is (see `stdlib_fields`).
+                self.stdlib_fields.add(node.span)
+            elif isinstance(node.obj, ast.Array) and isinstance(found, Lit):
+                # An array literal's item by a literal index (TyperConstrain's Tup access: the item's own
+                # type): made where the item is written, its failures hinted there.
+                return found, self._literal_item(node, node.obj), maybe_null
         elif primary(receiver) == STRING:
             # A string's `[]` is `[](index: Number) => String` (FQL2StringSpec), its key constrained as
             # an argument is.
@@ -1957,6 +2141,10 @@ class Checker:
             return UNKNOWN, None, maybe_null
         else:
             found = self._access(node, receiver, origin, key, scope, made)
+            if isinstance(node.key, ast.Literal) and isinstance(node.key.value, str) and not node.optional:
+                # `{ a: 1 }['a']`: core's literal access selects the field (TyperConstrain turns it into
+                # an Interface), its value's place kept as a `.a` read keeps it.
+                return found, self._struct_field_origin(node.obj, node.key.value), maybe_null
         return found, None, maybe_null
 
     def _cannot_access(self, node: ast.Index, receiver: Type) -> bool:
@@ -1972,6 +2160,16 @@ class Checker:
         if self._placed(node.obj) and self.text[start : start + 1] == "[":
             self.fail(f"Cannot use `[]` operator with type `{widened.name}`", _span(self.text, start, node.span.end))
         return True
+
+    def _native_field(self, receiver: Type, name: str) -> bool:
+        """Whether `receiver.name` is a field core types in code, not from the schema's source, so of no
+        span: a user document's `id`, `ts` and `coll` (its collection's document type, CollectionTypeInfo),
+        a user collection's `definition`."""
+        if self._user_document(receiver):
+            return name in ("id", "ts", "coll")
+        if isinstance(receiver, Named) and not receiver.args and receiver.name.endswith("Collection"):
+            return name == "definition" and self._user_document(Named(receiver.name[: -len("Collection")]))
+        return False
 
     def _user_document(self, ty: Type) -> bool:
         """Whether `ty` is a document of a user collection (`Person`, its collection `PersonCollection`)."""
@@ -2019,6 +2217,14 @@ class Checker:
                 return UNKNOWN
             return receiver.items[key.value] if key.value < len(receiver.items) else NEVER
         return union(receiver.items) if receiver.items else UNKNOWN
+
+    def _literal_item(self, node: ast.Index, array: ast.Array) -> ast.Span | None:
+        """Where the item `array[i]` picks is written, for a literal index `i` of a literal item."""
+        index = node.key.value if isinstance(node.key, ast.Literal) else None  # type: ignore[attr-defined]
+        if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(array.items):
+            return None
+        item = array.items[index]
+        return self._group(item.span) if isinstance(item, ast.Literal) else None
 
     def _expect_named(self, found: Named, name: str, span: ast.Span) -> None:
         """``Type `T` is not a subtype of `name` `` for a named type that surely is none (a primitive, a
@@ -2352,6 +2558,11 @@ def _params(t_: Type) -> t.Iterator[str]:
 def _temporal(found: Type) -> bool:
     """Whether a type is a Time, a Date or a TransactionTime, which no struct parameter takes."""
     return isinstance(found, Named) and not found.args and found.name in _TEMPORAL
+
+
+def _primitive_named(found: Type) -> bool:
+    """Whether a type is a primitive's name itself (`String`), not a literal of it."""
+    return isinstance(found, Named) and not found.args and found.name in _PRIMITIVES
 
 
 def _primitive(found: Type) -> bool:

@@ -76,3 +76,8 @@ class Env:
         """Where core types the Null of the field `name` of a document of the type `owner` (its signature's
         `T?` or `T | Null`); None: not known."""
         return None
+
+    def field_place(self, owner: Type, name: str) -> NullPlace | None:
+        """Where core types the field `name` of a document of the type `owner` whose signature is one named
+        type (`String`): the whole signature, in the field's own source; None: not known."""
+        return None

@@ -53,6 +53,8 @@ _CLOSED_OF_ONE = _GENERIC | {"UserFunction"}
 _EMPTY_REFS = frozenset(("EmptyRef", "EmptyNamedRef"))
 #: A field signature whose Null has a place of its own: `T?`, `T | Null`, `Null | T` (T a plain name).
 _NULLABLE = re.compile(r"\s*(?:[A-Z]\w*\s*(?P<qmark>\?)|[A-Z]\w*\s*\|\s*(?P<after>Null)|(?P<before>Null)\s*\|\s*[A-Z]\w*)\s*")
+#: A field signature that is one type's name (`String`), spaces around it.
+_ONE_NAME = re.compile(r"\s*(?P<name>[A-Z]\w*)\s*")
 #: The type constructors a `let` annotation may name (with one argument), as core's type environment has them.
 _CONSTRUCTORS = frozenset(("Array", "Set", "EventSource", "Ref", "NamedRef", "EmptyRef", "EmptyNamedRef"))
 
@@ -264,6 +266,17 @@ class RuntimeEnv(Env):
         """A user document's field declared `T?` (or `T | Null`, `Null | T`): core types its documents from
         the field's signature parsed in its own source (DefinedField: `*field:Person:age*`), the Null at
         the `?` (TyperTypeExprs' Nullable) or at its name."""
+        spec = self._field_spec(owner, name)
+        text = spec.get("signature") if isinstance(spec, dict) else None
+        found = None if not isinstance(text, str) else _NULLABLE.fullmatch(text)
+        if found is None:
+            return None
+        group = next(g for g in ("qmark", "after", "before") if found.group(g) is not None)
+        return NullPlace(f"field:{owner.name}:{name}", text, found.start(group), found.end(group))
+
+    def _field_spec(self, owner: ty.Type, name: str) -> t.Any:
+        """The definition of the field `name` of the user collection whose documents are `owner`, as its
+        live schema (not an alias's) has it; None if there is none."""
         if self.ctx is None or not isinstance(owner, ty.Named) or owner.args or stdlib_types.shape(owner.name):
             return None
         if self._collection(owner.name) is None:
@@ -271,13 +284,18 @@ class RuntimeEnv(Env):
         version = _live_or_aliased(self.ctx, "#collections", owner.name, data=False)
         if version is None or version.data.get("name") != owner.name:
             return None
-        spec = (version.data.get("fields") or {}).get(name)
+        return (version.data.get("fields") or {}).get(name)
+
+    def field_place(self, owner: ty.Type, name: str) -> NullPlace | None:
+        """A user document's field declared as one named type (`name: String`): core types it from the
+        field's signature parsed in its own source (DefinedField: `*field:Person:name*`), the type spanning
+        the signature's name."""
+        spec = self._field_spec(owner, name)
         text = spec.get("signature") if isinstance(spec, dict) else None
-        found = None if not isinstance(text, str) else _NULLABLE.fullmatch(text)
+        found = None if not isinstance(text, str) else _ONE_NAME.fullmatch(text)
         if found is None:
             return None
-        group = next(g for g in ("qmark", "after", "before") if found.group(g) is not None)
-        return NullPlace(f"field:{owner.name}:{name}", text, found.start(group), found.end(group))
+        return NullPlace(f"field:{owner.name}:{name}", text, found.start("name"), found.end("name"))  # type: ignore[union-attr]
 
     def _inferred_function(self, name: str, body: t.Any) -> ty.Func | None:
         """A function without a signature typed from its body, as core infers it: one that takes no

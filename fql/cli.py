@@ -379,6 +379,7 @@ def _serve(args: argparse.Namespace, stdout: t.TextIO, stderr: t.TextIO) -> int:
         running = server.ServerThread.of(app, args.host, args.port, args.log_level).start()
     except OSError as exc:
         app.pool.close()  # its worker threads, and the recursion limit they hold raised (fql.stack)
+        db.close()
         _print(stderr, f"fql serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
         return EXIT_ERROR
 
@@ -389,6 +390,9 @@ def _serve(args: argparse.Namespace, stdout: t.TextIO, stderr: t.TextIO) -> int:
                    "who can connect is admin. Set --root-secret for anything else.")
 
     server.serve(running, announce)
+    # Closed once every request has ended: SQLite then folds its write-ahead log into the file and removes
+    # it (the connection was otherwise left open at exit, the log kept until the file's next open).
+    db.close()
     _print(stdout, "fql serve: stopped")
     return EXIT_OK
 

@@ -85,6 +85,22 @@ def test_pure(db, case, query):
     assert_pure(ok(db, query))
 
 
+@pytest.mark.parametrize("setting", ["", ", typechecked: true", ", typechecked: false"])
+@pytest.mark.parametrize("depth", [1, 2])
+def test_pure_in_a_child_database(db, setting, depth):
+    """A pure query one or two levels down, whose static check asks whether its database is typechecked
+    (no x-typecheck header): that setting, its own or an ancestor's, comes with the database from core's
+    schema cache (Database.isTypechecked folds Database.forScope), not a billed read. Found by fauna-go's
+    "response has expected stats headers" run with a secret scoped to a child database."""
+    ok(db, f"Database.create({{ name: 'child'{setting} }})")
+    secret = "secret:child:admin"
+    if depth == 2:
+        ok(db, "Database.create({ name: 'grandchild' })", secret)
+        secret = ok(db, "Key.create({ role: 'admin', database: 'grandchild' }).secret", secret)["data"]
+    assert_pure(ok(db, "'foo'.length", secret, None))
+    assert_pure(ok(db, "'foo'.length", secret, None, arguments={"x": 1}))
+
+
 # -- write ops -----------------------------------------------------------------------------------------
 
 

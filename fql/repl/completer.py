@@ -10,7 +10,7 @@ import functools
 import re
 import typing as t
 
-from attrs import Factory, define, frozen
+from attrs import Factory, define, evolve, field, frozen
 
 from ..eval import catalog as families
 from ..eval import registry
@@ -30,6 +30,11 @@ class Suggestion:
     word: str
     #: Before the dot: the name (member), the value's type or None if unknown (method), `q` (v4 drivers).
     owner: str | None = None
+    #: The entry's own names visible at the cursor (`let`s and lambda parameters), each with the text of
+    #: its value (None for a parameter of unknown type); a receiver's members come from its type.
+    scope: dict[str, str | None] = field(factory=dict, eq=False, repr=False)
+    #: The receiver before the dot as v10 text, typed to find its members (v10 only).
+    receiver: str = field(default="", eq=False, repr=False)
 
 
 @define
@@ -43,6 +48,9 @@ class Catalog:
     collection_indexes: dict[str, tuple[str, ...]] = Factory(dict)
     #: The session's top-level v10 `let` values, by name.
     variables: dict[str, t.Any] = Factory(dict)
+    #: Calls a function with the typechecker's environment of the open database (its schema types the
+    #: user collections and their documents) and gives back its result; None: the stdlib's alone.
+    with_env: t.Callable[[t.Callable[[t.Any], t.Any]], t.Any] | None = None
 
 
 @frozen
@@ -52,12 +60,19 @@ class Candidate:
     text: str
     replace: int
     meta: str = ""
+    #: Ranks a kind of name before others, as core's analyzer does (CompletionItem.priority): the entry's
+    #: and the session's variables, then globals and members, then keywords.
+    priority: int = 0
 
 
 _WORD = re.compile(r"[A-Za-z_$][\w$]*$")
 #: A call's name just before `(` and an opening quote: `Collection("`, `q.Index('`, `Function.byName("`.
 _CALLEE = re.compile(r"([A-Za-z_$][\w$.]*)\s*\(\s*$")
 _OWNER = re.compile(r"(?<![\w$.])([A-Za-z_$][\w$]*)$")
+#: A `let` whose name is being typed (`let fo`).
+_BINDING = re.compile(r"(?<![\w$.])let\s+$")
+#: The v10 literals that are names, by the type owning their members (`null.` has none).
+_LITERALS = {"true": "Boolean", "false": "Boolean", "null": "Null"}
 _DRIVERS = ("q", "f", "query", "fauna")
 #: The Python driver's names that end with `_` (`q.if_`, `q.map_`): Python keywords and built-ins.
 _UNDERSCORED = frozenset(("if", "lambda", "map", "filter", "class", "and", "or", "not"))
@@ -71,6 +86,10 @@ def suggest_type(text: str, syntax: str = "v4") -> tuple[Suggestion, ...]:
     if last is not None and last.group().startswith(("//", "/*")):
         return (Suggestion("none", ""),)
     if last is not None and last.group()[:1] in "\"'" and not _closed(last.group()):
+        inner = _template(last.group()) if syntax != "v4" else None
+        if inner is not None:
+            # Inside `#{...}` of a v10 string: code again (QueryCompletionSpec "complete within string templates").
+            return suggest_type(inner, "v10")
         return (_in_string(text[: last.start()], last.group()[1:]),)
     word = _WORD.search(text)
     typed = word.group() if word else ""
@@ -78,10 +97,17 @@ def suggest_type(text: str, syntax: str = "v4") -> tuple[Suggestion, ...]:
     if before[-1:].isdigit() or (not typed and text[-1:].isalnum()):
         # Part of a number (`12`, `1e`): nothing to complete.
         return (Suggestion("none", typed),)
+    if _BINDING.search(before):
+        # The name a `let` binds is new: nothing to offer (core's QueryCompletionSpec "complete lets").
+        return (Suggestion("none", typed),)
+    if not typed and (text[-1:] in (")", "]", "!") or _ends_string(text, last)):
+        # Right after a value (`Time.now()|`, `Time!|`, `'a'|`) no name can come: core offers nothing there.
+        return (Suggestion("none", ""),)
     if before.endswith("."):
         return _after_dot(before.removesuffix("?.").removesuffix("."), typed, syntax)
     kinds = {"v4": ("function",), "v10": ("global",)}.get(syntax, ("function", "global"))
-    return tuple(Suggestion(kind, typed) for kind in kinds)
+    scope = _scope(before) if syntax != "v4" else {}
+    return tuple(Suggestion(kind, typed, scope=scope if kind == "global" else {}) for kind in kinds)
 
 
 def _last_token(text: str) -> re.Match | None:
@@ -91,8 +117,20 @@ def _last_token(text: str) -> re.Match | None:
     return last
 
 
+def _ends_string(text: str, last: re.Match | None) -> bool:
+    return last is not None and last.group()[:1] in "\"'" and last.end() == len(text)
+
+
 def _closed(literal: str) -> bool:
     return len(literal) >= 2 and literal[-1] == literal[0]
+
+
+def _template(literal: str) -> str | None:
+    """The code typed so far in an open `#{` of a double-quoted string, None outside one."""
+    head, opened, inner = literal.rpartition("#{")
+    if literal[0] != '"' or not opened or "}" in inner:
+        return None
+    return inner
 
 
 def _in_string(before: str, typed: str) -> Suggestion:
@@ -113,20 +151,24 @@ def _after_dot(receiver: str, typed: str, syntax: str) -> tuple[Suggestion, ...]
         return (Suggestion("function", typed, owner.group(1)),)
     if syntax == "v4":
         return (Suggestion("none", typed),)
-    if owner is not None:
-        return (Suggestion("member", typed, owner.group(1)),)
-    if receiver[-1:].isdigit():
-        return (Suggestion("none", typed),)  # a number's decimal point
-    return (Suggestion("method", typed, _literal_type(receiver)),)
+    scope = _scope(receiver)
+    expr = _receiver(receiver)
+    if owner is not None and owner.group(1) not in scope and owner.group(1) not in _LITERALS:
+        return (Suggestion("member", typed, owner.group(1), scope=scope, receiver=expr),)
+    return (Suggestion("method", typed, _literal_type(receiver), scope=scope, receiver=expr),)
 
 
 def _literal_type(receiver: str) -> str | None:
-    """`"a".` is a String and `[1, 2].` an Array; anything else (a call's result) is unknown."""
+    """`"a".` is a String, `[1, 2].` an Array, `2.0.` a Number, `true.` a Boolean; anything else (a call's
+    result) is typed by the typechecker, if it can."""
     last = _last_token(receiver)
     if last is None:
         return None
     if last.group()[:1] in "\"'":
         return "String"
+    literal = re.search(r"(?<![\w$.])(?:\d[\d_]*(?:\.\d[\d_]*)?(?:[eE][-+]?\d+)?|true|false|null)$", receiver)
+    if literal is not None:
+        return _LITERALS.get(literal.group(), "Number")
     if last.group() == "]" and _opens_array(receiver):
         return "Array"
     return None
@@ -143,6 +185,202 @@ def _opens_array(receiver: str) -> bool:
     return False
 
 
+# -- the entry's own names ------------------------------------------------------------------------------
+
+#: v10 lexemes: comments, strings, `=>`, names, numbers, and any other character.
+_LEXEME = re.compile(
+    r"//[^\n]*|/\*[\s\S]*?(?:\*/|$)|\"(?:\\.|[^\"\\])*\"?|'(?:\\.|[^'\\])*'?|=>|[A-Za-z_$][\w$]*|\d[\w.]*|\S"
+)
+_OPENERS = {")": "(", "]": "[", "}": "{"}
+#: Methods whose lambda argument takes one element of an array or a set (`.map(x => x.`).
+_PER_ELEMENT = frozenset(
+    ("map", "flatMap", "where", "filter", "forEach", "firstWhere", "lastWhere", "every", "any", "none",
+     "order", "distinct", "partition", "indexWhere", "lastIndexWhere", "toSet", "paginate")
+)  # fmt: skip
+
+
+def _scope(text: str) -> dict[str, str | None]:
+    """The names the entry binds that are visible at its end, each with the text of its value.
+
+    As core's analyzer walks blocks (QueryContextCompletions: a block's `let`s are seen by its later
+    statements, not outside it; a lambda's parameters by its body, `_` by none), but on the text alone: a
+    `let` is in scope once its statement ends (`;` or a new line), a lambda's parameters until the `,`,
+    `;` or bracket that ends the lambda.
+    """
+    lexemes = [m for m in _LEXEME.finditer(text) if m.group()[:2] not in ("//", "/*")]
+    #: One list of scopes per open bracket; a scope is (is_lambda, names).
+    frames: list[list[tuple[bool, dict[str, str | None]]]] = [[(False, {})]]
+    pending: list[tuple[int, str, int]] = []  # (depth, name, where its value starts)
+
+    def settle(depth: int, end: int) -> None:
+        for each in [p for p in pending if p[0] == depth and p[2] < end]:
+            pending.remove(each)
+            value = text[each[2] : end].strip()
+            if value:
+                frames[depth][0][1][each[1]] = value
+
+    for i, lexeme in enumerate(lexemes):
+        token, depth = lexeme.group(), len(frames) - 1
+        if i and "\n" in text[lexemes[i - 1].end() : lexeme.start()]:
+            settle(depth, lexemes[i - 1].end())
+        if token in "([{":
+            frames.append([(False, {})])
+        elif token in ")]}":
+            if depth:
+                pending[:] = [p for p in pending if p[0] != depth]
+                frames.pop()
+        elif token in (",", ";"):
+            settle(depth, lexeme.start())
+            while frames[depth][-1][0]:
+                frames[depth].pop()
+        elif token == "let" and i + 1 < len(lexemes) and _WORD.fullmatch(lexemes[i + 1].group()):
+            equals = text.find("=", lexemes[i + 1].end())
+            if equals >= 0 and text[equals + 1 : equals + 2] != ">":
+                pending.append((depth, lexemes[i + 1].group(), equals + 1))
+        elif token == "=>":
+            frames[depth].append((True, _parameters(text, lexemes[:i])))
+    if lexemes and "\n" in text[lexemes[-1].end() :]:
+        settle(len(frames) - 1, lexemes[-1].end())
+    return {name: value for frame in frames for _, names in frame for name, value in names.items()}
+
+
+def _parameters(text: str, lexemes: list[re.Match]) -> dict[str, str | None]:
+    """The parameters of the lambda whose `=>` follows `lexemes`; the one parameter of a lambda passed to a
+    per-element method (`xs.map(x =>`) has for value an element of `xs` (which the typechecker types: core
+    types a lambda's parameter from its call), else None."""
+    if not lexemes:
+        return {}
+    if lexemes[-1].group() != ")":
+        names = [lexemes[-1].group()] if _WORD.fullmatch(lexemes[-1].group()) else []
+        start = len(lexemes) - 1
+    else:
+        start = _opening(lexemes)
+        inside = lexemes[start + 1 : -1]
+        # A name first or after a comma (not an annotation's type: `(a: Number) =>`).
+        heads = [m.group() for j, m in enumerate(inside) if not j or inside[j - 1].group() == ","]
+        names = [name for name in heads if _WORD.fullmatch(name)]
+    names = [name for name in names if name != "_"]
+    value = None
+    if len(names) == 1 and start >= 3 and lexemes[start - 1].group() == "(" and lexemes[start - 3].group() == ".":
+        if lexemes[start - 2].group() in _PER_ELEMENT:
+            owner = _receiver(text[: lexemes[start - 3].start()].removesuffix("?"))
+            value = f"({owner}).where(_ => true).first()!" if owner else None
+    return {name: value for name in names}
+
+
+def _opening(lexemes: list[re.Match]) -> int:
+    """The index of the bracket that the closing bracket last in `lexemes` closes (0 if none does)."""
+    depth = 0
+    for j in range(len(lexemes) - 1, -1, -1):
+        token = lexemes[j].group()
+        depth += (token in ")]}") - (token in "([{")
+        if depth == 0:
+            return j
+    return 0
+
+
+def _receiver(text: str) -> str:
+    """The expression that ends `text`, the receiver of a dot after it: a chain of names, calls, indexes,
+    `!`, `?.` and dots back to a name or a literal (`People.byId("1")!`, `[1, 2]`, `foo`)."""
+    lexemes = [m for m in _LEXEME.finditer(text) if m.group()[:2] not in ("//", "/*")]
+    j = len(lexemes) - 1
+    while j >= 0:
+        token = lexemes[j].group()
+        if token in ")]}":
+            j = _opening(lexemes[: j + 1])
+            previous = lexemes[j - 1].group() if j else ""
+            chained = _WORD.fullmatch(previous) or previous in (")", "]", "!") or previous[:1] in ("\"", "'")
+            if token == "}" or not chained:
+                break
+            j -= 1
+        elif token == "!":
+            j -= 1
+        elif _WORD.fullmatch(token):
+            if j >= 1 and lexemes[j - 1].group() == "." and (j < 2 or lexemes[j - 2].group() != "."):
+                j -= 2 if j < 2 or lexemes[j - 2].group() != "?" else 3
+                continue
+            break
+        else:
+            break
+    return text[lexemes[j].start() :].strip() if 0 <= j < len(lexemes) else ""
+
+
+def _typed_members(suggestion: Suggestion, names: Catalog) -> list[tuple[str, str]] | None:
+    """The receiver's members by its type, as the typechecker infers it with the entry's `let`s in scope
+    and the session's variables bound (core's analyzer completes `fieldsOfValue` of the type at the
+    receiver); None where it cannot say."""
+    from ..eval.v10.static import RuntimeEnv, value_type
+    from ..parse import parse
+    from ..typer import check
+
+    if not suggestion.receiver:
+        return None
+    lets = [f"let {name} = {value}" for name, value in suggestion.scope.items() if value is not None]
+    variables = {name: value_type(value) for name, value in names.variables.items() if name not in suggestion.scope}
+
+    def members(env: t.Any) -> list[tuple[str, str]] | None:
+        program = parse("\n".join([*lets, suggestion.receiver]), "v10")
+        return _members_of(check(program, variables, env).type, env)
+
+    try:
+        return (names.with_env or (lambda fn: fn(RuntimeEnv(None))))(members)
+    except Exception:  # the entry is being typed: what does not parse or type falls back to the text's guess
+        return None
+
+
+def _members_of(found: t.Any, env: t.Any) -> list[tuple[str, str]] | None:
+    """A type's fields and methods; a union's are all of its members' (QueryCompletionSpec "complete
+    unions generics"), Null's left out; a user document's its collection's fields (declared, computed)
+    and a document's methods (`User.byId('0')!.|`: "complete aliases in let"); None for a type the
+    tables do not know."""
+    from ..typer import types as ty
+
+    if isinstance(found, ty.Union):
+        each = [_members_of(member, env) for member in found.members if member != ty.NULL]
+        if not each or any(members is None for members in each):
+            return None
+        return list({name: meta for members in each for name, meta in members or ()}.items())
+    if isinstance(found, ty.Record):
+        # An object's fields (`{ a: 3 }.`): objects have no methods.
+        return [(name, ty.display(value)) for name, value in found.fields]
+    if isinstance(found, ty.Named) and found.name == "Ref" and len(found.args) == 1:
+        found = found.args[0]  # a reference (`People.byId("1")`) reads its document's fields
+    record = env.document_record(found.name) if isinstance(found, ty.Named) and not found.args else None
+    if isinstance(record, ty.Record):
+        fields = [(name, ty.display(value)) for name, value in record.fields]
+        return [*fields[:1], ("coll", found.name + "Collection"), *fields[1:], *_owned("Document", ("method", "field"))]
+    owner = _owner_of(found)
+    return None if owner is None else list(_owned(*owner))
+
+
+def _owner_of(found: t.Any) -> tuple[str, tuple[str, ...]] | None:
+    """The docs' table owner of a type, and which of its tables: `Time`'s methods and fields (also of a
+    number literal's `Number`), a module's (`TimeModule`) statics and fields."""
+    from ..typer import types as ty
+
+    value = ("method", "field")
+    if isinstance(found, ty.Lit):
+        kind = found.value
+        return ("Boolean" if isinstance(kind, bool) else "String" if isinstance(kind, str) else "Number"), value
+    if isinstance(found, ty.Tuple):
+        return "Array", value
+    if not isinstance(found, ty.Named):
+        return None
+    name = _NUMBERS.get(found.name, found.name)
+    if name.endswith("Module") and name.removesuffix("Module") in MODULES:
+        return name.removesuffix("Module"), ("static", "field")
+    return (name, value) if name in _TYPED_OWNERS else None
+
+
+#: The typechecker's number types, all of whose members are Number's.
+_NUMBERS = {"Int": "Number", "Long": "Number", "Double": "Number", "Float": "Number"}
+#: The value types the docs' tables list members of (not a user collection's: its members need its name).
+_TYPED_OWNERS = frozenset(
+    ("Array", "Boolean", "Bytes", "Date", "ID", "Number", "Set", "String", "Time", "TransactionTime", "UUID",
+     "EventSource")
+)
+
+
 # -- candidates ------------------------------------------------------------------------------------------
 
 
@@ -150,19 +388,17 @@ def complete(text: str, syntax: str = "v4", names: Catalog | None = None) -> lis
     """The completions of `text` (the text before the cursor), best first, without duplicates."""
     names = names or Catalog()
     found: dict[str, Candidate] = {}
-    for suggestion in suggest_type(text, syntax):
+    suggestions = suggest_type(text, syntax)
+    for suggestion in suggestions:
         for candidate in _candidates(suggestion, names):
             found.setdefault(candidate.text, candidate)
-    return _rank(list(found.values()), _typed(text, syntax))
-
-
-def _typed(text: str, syntax: str) -> str:
-    return suggest_type(text, syntax)[0].word
+    return _rank(list(found.values()), suggestions[0].word)
 
 
 def _rank(candidates: list[Candidate], typed: str) -> list[Candidate]:
-    """Exact-case prefix matches first, then the others (case-insensitive), each alphabetically."""
-    return sorted(candidates, key=lambda c: (not c.text.startswith(typed), c.text.lower(), c.text))
+    """By priority (variables, then other names, then keywords, as core's analyzer ranks them), then
+    exact-case prefix matches first, then the others (case-insensitive), each alphabetically."""
+    return sorted(candidates, key=lambda c: (-c.priority, not c.text.startswith(typed), c.text.lower(), c.text))
 
 
 def _candidates(suggestion: Suggestion, names: Catalog) -> t.Iterator[Candidate]:
@@ -172,7 +408,11 @@ def _candidates(suggestion: Suggestion, names: Catalog) -> t.Iterator[Candidate]
         return
     for text, meta in pool(suggestion, names):
         if text.lower().startswith(word.lower()):
-            yield Candidate(text, len(word), meta)
+            yield Candidate(text, len(word), meta, _PRIORITY.get(meta, 0))
+
+
+#: Core's CompletionItem.priority: a variable 2, a module (any other global) 1, a keyword -1; members 0.
+_PRIORITY = {"variable": 2, "parameter": 2, "keyword": -1}
 
 
 def _functions(suggestion: Suggestion, names: Catalog) -> t.Iterator[tuple[str, str]]:
@@ -197,7 +437,10 @@ def _v4_names() -> list[str]:
 
 
 def _globals(suggestion: Suggestion, names: Catalog) -> t.Iterator[tuple[str, str]]:
-    """v10 free names: session variables, collections, UDFs, modules, global functions, keywords."""
+    """v10 free names: the entry's and the session's variables, collections, UDFs, modules, global
+    functions, keywords."""
+    for name, value in suggestion.scope.items():
+        yield name, "variable" if value is None or not value.endswith(").where(_ => true).first()!") else "parameter"
     for name in names.variables:
         yield name, "variable"
     for name in names.collections:
@@ -215,7 +458,10 @@ def _globals(suggestion: Suggestion, names: Catalog) -> t.Iterator[tuple[str, st
 def _members(suggestion: Suggestion, names: Catalog) -> t.Iterator[tuple[str, str]]:
     """After `name.`: a variable's members, a collection's methods and indexes, or a module's statics."""
     owner = suggestion.owner or ""
-    if owner in names.variables:
+    typed = _typed_members(suggestion, names) if owner[:1].islower() else None
+    if typed is not None:
+        yield from typed
+    elif owner in names.variables:
         yield from _value_members(names.variables[owner])
     elif owner in MODULES:
         yield from _owned(owner, ("static", "field"))
@@ -225,15 +471,16 @@ def _members(suggestion: Suggestion, names: Catalog) -> t.Iterator[tuple[str, st
         for index in names.collection_indexes.get(owner, ()):
             yield index, "index"
     else:
-        yield from _methods(Suggestion("method", suggestion.word), names)
+        yield from _methods(evolve(suggestion, kind="method", owner=None), names)
 
 
 def _methods(suggestion: Suggestion, names: Catalog) -> t.Iterator[tuple[str, str]]:
     """After a value's dot: its type's methods and fields, or every type's when the type is unknown."""
     if suggestion.owner is not None:
         yield from _owned(suggestion.owner, ("method", "field"))
-    else:
-        yield from _any_member()
+        return
+    typed = _typed_members(suggestion, names)
+    yield from _any_member() if typed is None else typed
 
 
 def _owned(owner: str, kinds: tuple[str, ...]) -> t.Iterator[tuple[str, str]]:

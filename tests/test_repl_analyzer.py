@@ -185,3 +185,36 @@ def test_typed_document_in_a_lambda(shell):
     # A collection without fields: its documents' own fields and methods, nothing of other types.
     found = session_texts(shell, 'Loose.byId("1")!.')
     assert {"id", "ts", "update"} <= set(found) and "title" not in found and "toUpperCase" not in found
+
+
+def test_fields_of_an_expected_object():
+    # "show fields of expected object": `Collection.create({ | })`, required fields first, those present
+    # left out (but the one being typed), nested objects by their key, a wildcard's value type.
+    found = texts("Collection.create({ ")
+    assert found[0] == "name"
+    assert {"alias", "data", "history_days", "indexes", "constraints", "fields", "computed_fields"} <= set(found)
+    assert "name" not in texts("Collection.create({ name: 'A', ")
+    assert texts("Collection.create({ name: 'A', na") == []
+    assert texts("Collection.create({ alias: 'A', na") == ["name"]
+    assert texts("Collection.create({\n  name: 'A',\n  his") == ["history_days"]
+    assert set(texts("Collection.create({ indexes: { byName: { ")) == {"queryable", "terms", "values"}
+    assert texts("Function.create({ bo") == ["body"]
+    # Not a key: a value, a block, an unknown callee.
+    assert "Time" in texts("Collection.create({ name: T")
+    assert "Time" in texts("if (true) { T")
+    assert "Time" in texts("f({ T")
+
+
+def test_projection_fields():
+    # "complete projections": the fields of the object projected, nothing for what has none.
+    assert texts("{ a: 2, b: 3 } { ") == ["a", "b"]
+    assert texts("let o = { a: 2, b: 3 }; o { a, ") == ["a", "b"]
+    assert texts("[{ a: 1 }] { ") == ["a"]
+    assert texts("Time.now() { ") == []
+
+
+def test_typed_document_projection_and_create(shell):
+    assert session_texts(shell, "Books.all() { ti") == ["title"]
+    assert session_texts(shell, 'Books.byId("1")! { pa') == ["pages"]
+    assert session_texts(shell, "Books.create({ ti") == ["title"]
+    assert session_texts(shell, 'Books.byId("1")!.update({ pa') == ["pages"]

@@ -33,8 +33,12 @@ class Suggestion:
     #: The entry's own names visible at the cursor (`let`s and lambda parameters), each with the text of
     #: its value (None for a parameter of unknown type); a receiver's members come from its type.
     scope: dict[str, str | None] = field(factory=dict, eq=False, repr=False)
-    #: The receiver before the dot as v10 text, typed to find its members (v10 only).
+    #: The receiver before the dot as v10 text, typed to find its members (v10 only); for a key of an
+    #: object argument, the callee (`Collection.create`); for a projection, what is projected.
     receiver: str = field(default="", eq=False, repr=False)
+    #: A key of an object argument: the argument's index, then the keys of the objects it is nested in,
+    #: and last the keys the object already has.
+    path: tuple[t.Any, ...] = field(default=(), eq=False, repr=False)
 
 
 @define
@@ -105,6 +109,9 @@ def suggest_type(text: str, syntax: str = "v4") -> tuple[Suggestion, ...]:
         return (Suggestion("none", ""),)
     if before.endswith("."):
         return _after_dot(before.removesuffix("?.").removesuffix("."), typed, syntax)
+    braced = _braced(before, typed) if syntax != "v4" else None
+    if braced is not None:
+        return (braced,)
     kinds = {"v4": ("function",), "v10": ("global",)}.get(syntax, ("function", "global"))
     scope = _scope(before) if syntax != "v4" else {}
     return tuple(Suggestion(kind, typed, scope=scope if kind == "global" else {}) for kind in kinds)
@@ -305,10 +312,79 @@ def _receiver(text: str) -> str:
     return text[lexemes[j].start() :].strip() if 0 <= j < len(lexemes) else ""
 
 
+def _braced(before: str, typed: str) -> Suggestion | None:
+    """In braces where a key goes: a key of an object argument (`Collection.create({ n|`, QueryCompletionSpec
+    "show fields of expected object", nested ones too), or a field of a projection (`doc { na|`, "complete
+    projections"); None elsewhere."""
+    lexemes = _lexemes(before)
+    o = _unclosed(lexemes, len(lexemes))
+    if o is None or lexemes[o].group() != "{" or (len(lexemes) > o + 1 and lexemes[-1].group() != ","):
+        return None
+    present = tuple(lexemes[j + 1].group() for j in range(o, len(lexemes) - 1) if lexemes[j].group() in "{,")
+    previous = lexemes[o - 1].group() if o else ""
+    if _ends_value(lexemes, o):
+        return Suggestion("projection", typed, scope=_scope(before), receiver=_receiver(before[: lexemes[o].start()]))
+    keys: list[str] = []
+    while previous == ":" and o >= 2:
+        keys.insert(0, lexemes[o - 2].group().strip("\"'"))
+        o = _unclosed(lexemes, o - 2)
+        if o is None or lexemes[o].group() != "{":
+            return None
+        previous = lexemes[o - 1].group() if o else ""
+    call = _unclosed(lexemes, o)
+    if previous not in ("(", ",") or call is None or lexemes[call].group() != "(" or not call:
+        return None
+    index = sum(lexemes[j].group() == "," and _unclosed(lexemes, j) == call for j in range(call + 1, o))
+    callee = _receiver(before[: lexemes[call].start()])
+    if not callee:
+        return None
+    return Suggestion("key", typed, scope=_scope(before), receiver=callee, path=(index, *keys, present))
+
+
+def _lexemes(text: str) -> list[re.Match]:
+    return [m for m in _LEXEME.finditer(text) if m.group()[:2] not in ("//", "/*")]
+
+
+def _unclosed(lexemes: list[re.Match], end: int) -> int | None:
+    """The index of the innermost bracket open before `lexemes[end]`; None if none is."""
+    depth = 0
+    for j in range(end - 1, -1, -1):
+        token = lexemes[j].group()
+        if token in ")]}":
+            depth += 1
+        elif token in "([{":
+            if not depth:
+                return j
+            depth -= 1
+    return None
+
+
+#: Keywords after which `{` opens a block, not a projection.
+_BLOCK_AFTER = frozenset(("if", "else", "at", "match", "case", "let", "return"))
+
+
+def _ends_value(lexemes: list[re.Match], o: int) -> bool:
+    """True if what is before the `{` at `o` is a value (so the braces project it): a name, a call, an
+    index, `!` or a string; not a keyword, nor an `if (...)`'s condition."""
+    previous = lexemes[o - 1].group() if o else ""
+    if previous == ")":
+        opening = _opening(lexemes[:o])
+        return not opening or lexemes[opening - 1].group() not in _BLOCK_AFTER
+    if _WORD.fullmatch(previous):
+        return previous not in _BLOCK_AFTER and previous not in V10_KEYWORDS
+    return previous in ("]", "}", "!") or previous[:1] in ("\"", "'")
+
+
 def _typed_members(suggestion: Suggestion, names: Catalog) -> list[tuple[str, str]] | None:
     """The receiver's members by its type, as the typechecker infers it with the entry's `let`s in scope
     and the session's variables bound (core's analyzer completes `fieldsOfValue` of the type at the
     receiver); None where it cannot say."""
+    return _inferred(suggestion, names, _members_of)
+
+
+def _inferred(suggestion: Suggestion, names: Catalog, then: t.Callable[[t.Any, t.Any], t.Any]) -> t.Any:
+    """`then(type, env)` of the suggestion's receiver, typed by the typechecker with the entry's `let`s in
+    scope and the session's variables bound, in the database's environment; None where it cannot say."""
     from ..eval.v10.static import RuntimeEnv, value_type
     from ..parse import parse
     from ..typer import check
@@ -318,25 +394,76 @@ def _typed_members(suggestion: Suggestion, names: Catalog) -> list[tuple[str, st
     lets = [f"let {name} = {value}" for name, value in suggestion.scope.items() if value is not None]
     variables = {name: value_type(value) for name, value in names.variables.items() if name not in suggestion.scope}
 
-    def members(env: t.Any) -> list[tuple[str, str]] | None:
+    def typed(env: t.Any) -> t.Any:
         program = parse("\n".join([*lets, suggestion.receiver]), "v10")
-        return _members_of(check(program, variables, env).type, env)
+        return then(check(program, variables, env).type, env)
 
     try:
-        return (names.with_env or (lambda fn: fn(RuntimeEnv(None))))(members)
+        return (names.with_env or (lambda fn: fn(RuntimeEnv(None))))(typed)
     except Exception:  # the entry is being typed: what does not parse or type falls back to the text's guess
         return None
 
 
-def _members_of(found: t.Any, env: t.Any) -> list[tuple[str, str]] | None:
-    """A type's fields and methods; a union's are all of its members' (QueryCompletionSpec "complete
-    unions generics"), Null's left out; a user document's its collection's fields (declared, computed)
-    and a document's methods (`User.byId('0')!.|`: "complete aliases in let"); None for a type the
-    tables do not know."""
+def _keys(suggestion: Suggestion, names: Catalog) -> t.Iterator[tuple[str, str] | tuple[str, str, int]]:
+    """The fields the object being written may have, by the callee's parameter type: required ones first
+    (core's fieldsOfRecord), those it has already left out (but the one being typed)."""
+    from ..typer import types as ty
+
+    index, *keys, present = suggestion.path
+
+    def expected(found: t.Any, env: t.Any) -> t.Any:
+        funcs = found.members if isinstance(found, ty.Intersect) else (found,)
+        record = next((f.params[index] for f in funcs if isinstance(f, ty.Func) and len(f.params) > index), None)
+        for key in keys:
+            record = _record(record)
+            record = None if record is None else record.field(key) or record.wildcard
+        return _record(record)
+
+    record = _inferred(suggestion, names, expected)
+    if record is None:
+        # No object is expected there (or none known): it may as well be a block (core: top level).
+        yield from _globals(evolve(suggestion, kind="global"), names)
+        return
+    for name, value in record.fields:
+        if name == suggestion.word or name not in present:
+            optional = isinstance(value, ty.Union) and ty.NULL in value.members
+            yield name, ty.display(value), 0 if optional else 1
+
+
+def _record(found: t.Any) -> t.Any:
+    """The record a type is, leaving out a union's Null (`{ ... } | Null`); None if it is none."""
     from ..typer import types as ty
 
     if isinstance(found, ty.Union):
-        each = [_members_of(member, env) for member in found.members if member != ty.NULL]
+        records = [member for member in found.members if isinstance(member, ty.Record)]
+        found = records[0] if len(records) == 1 else None
+    return found if isinstance(found, ty.Record) else None
+
+
+def _projection(suggestion: Suggestion, names: Catalog) -> t.Iterator[tuple[str, str]]:
+    """The fields a projection may name: of the object or document projected, or of a set's or an
+    array's elements (core's projectionFieldsOfValue)."""
+    from ..typer import types as ty
+
+    def fields(found: t.Any, env: t.Any) -> list[tuple[str, str]]:
+        if isinstance(found, ty.Named) and found.name in ("Set", "Array") and len(found.args) == 1:
+            found = found.args[0]
+        if isinstance(found, ty.Tuple) and found.items:
+            found = ty.union(found.items)
+        return _members_of(found, env, methods=False) or []
+
+    yield from _inferred(suggestion, names, fields) or ()
+
+
+def _members_of(found: t.Any, env: t.Any, methods: bool = True) -> list[tuple[str, str]] | None:
+    """A type's fields and (with `methods`) methods; a union's are all of its members' (QueryCompletionSpec
+    "complete unions generics"), Null's left out; a user document's its collection's fields (declared,
+    computed) and a document's methods (`User.byId('0')!.|`: "complete aliases in let"); None for a type
+    the tables do not know."""
+    from ..typer import types as ty
+
+    if isinstance(found, ty.Union):
+        each = [_members_of(member, env, methods) for member in found.members if member != ty.NULL]
         if not each or any(members is None for members in each):
             return None
         return list({name: meta for members in each for name, meta in members or ()}.items())
@@ -348,9 +475,10 @@ def _members_of(found: t.Any, env: t.Any) -> list[tuple[str, str]] | None:
     record = env.document_record(found.name) if isinstance(found, ty.Named) and not found.args else None
     if isinstance(record, ty.Record):
         fields = [(name, ty.display(value)) for name, value in record.fields]
-        return [*fields[:1], ("coll", found.name + "Collection"), *fields[1:], *_owned("Document", ("method", "field"))]
+        fields.insert(1, ("coll", found.name + "Collection"))
+        return fields + list(_owned("Document", ("method", "field")) if methods else ())
     owner = _owner_of(found)
-    return None if owner is None else list(_owned(*owner))
+    return None if owner is None or not methods else list(_owned(*owner))
 
 
 def _owner_of(found: t.Any) -> tuple[str, tuple[str, ...]] | None:
@@ -406,9 +534,9 @@ def _candidates(suggestion: Suggestion, names: Catalog) -> t.Iterator[Candidate]
     pool = _POOLS.get(suggestion.kind)
     if pool is None:
         return
-    for text, meta in pool(suggestion, names):
+    for text, meta, *priority in pool(suggestion, names):
         if text.lower().startswith(word.lower()):
-            yield Candidate(text, len(word), meta, _PRIORITY.get(meta, 0))
+            yield Candidate(text, len(word), meta, priority[0] if priority else _PRIORITY.get(meta, 0))
 
 
 #: Core's CompletionItem.priority: a variable 2, a module (any other global) 1, a keyword -1; members 0.
@@ -532,6 +660,8 @@ _POOLS: dict[str, t.Callable[[Suggestion, Catalog], t.Iterator[tuple[str, str]]]
     "global": _globals,
     "member": _members,
     "method": _methods,
+    "key": _keys,
+    "projection": _projection,
     "collection": _strings("collection"),
     "index": _strings("index"),
     "udf": _strings("udf"),

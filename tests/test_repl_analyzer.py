@@ -6,6 +6,7 @@ typed, so each case here names what core's list holds of the word typed."""
 from __future__ import annotations
 
 import io
+import re
 import time
 
 import pytest
@@ -218,3 +219,18 @@ def test_typed_document_projection_and_create(shell):
     assert session_texts(shell, 'Books.byId("1")! { pa') == ["pages"]
     assert session_texts(shell, "Books.create({ ti") == ["title"]
     assert session_texts(shell, 'Books.byId("1")!.update({ pa') == ["pages"]
+
+
+@pytest.mark.parametrize("text", ["let a: ", "let a: Num", "let a: Array<", "let a: { b: ", "let a: (A, B) => ", "let a: S | "])
+def test_types_in_a_let_annotation(text):
+    # "complete lets with a typeexpr" / "Type Exprs": type names there, not values.
+    typed = re.search(r"\w*$", text).group()
+    found = texts(text)
+    assert found and all(name.lower().startswith(typed.lower()) for name in found)
+    assert "abort" not in found and "Math" not in found
+
+
+def test_type_names():
+    assert texts("let a: Numb") == ["Number", "NumberModule"]
+    assert {"Any", "Never", "People", "PeopleCollection", "true", "null", "Time"} <= set(texts("let a: "))
+    assert "Time" in texts("let a: Number = T")  # the value again

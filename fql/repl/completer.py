@@ -75,6 +75,8 @@ _CALLEE = re.compile(r"([A-Za-z_$][\w$.]*)\s*\(\s*$")
 _OWNER = re.compile(r"(?<![\w$.])([A-Za-z_$][\w$]*)$")
 #: A `let` whose name is being typed (`let fo`).
 _BINDING = re.compile(r"(?<![\w$.])let\s+$")
+#: A `let`'s type annotation being written (`let a: Array<N`), up to its `=`.
+_ANNOTATION = re.compile(r"(?<![\w$.])let\s+[A-Za-z_][\w']*\s*:(?:[^=;\"'/]|=>)*$")
 #: The v10 literals that are names, by the type owning their members (`null.` has none).
 _LITERALS = {"true": "Boolean", "false": "Boolean", "null": "Null"}
 _DRIVERS = ("q", "f", "query", "fauna")
@@ -104,6 +106,8 @@ def suggest_type(text: str, syntax: str = "v4") -> tuple[Suggestion, ...]:
     if _BINDING.search(before):
         # The name a `let` binds is new: nothing to offer (core's QueryCompletionSpec "complete lets").
         return (Suggestion("none", typed),)
+    if syntax != "v4" and _ANNOTATION.search(before):
+        return (Suggestion("type", typed),)
     if not typed and (text[-1:] in (")", "]", "!") or _ends_string(text, last)):
         # Right after a value (`Time.now()|`, `Time!|`, `'a'|`) no name can come: core offers nothing there.
         return (Suggestion("none", ""),)
@@ -440,6 +444,21 @@ def _record(found: t.Any) -> t.Any:
     return found if isinstance(found, ty.Record) else None
 
 
+def _types(suggestion: Suggestion, names: Catalog) -> t.Iterator[tuple[str, str]]:
+    """The types an annotation may name (QueryCompletionSpec "complete lets with a typeexpr"): the
+    stdlib's, `Any` and `Never`, each collection's documents and companion, and the singletons
+    `true`, `false`, `null`."""
+    from ..eval.v10.stdlib_types import SHAPES
+
+    for name in ("Any", "Never", *(name for name in SHAPES if _WORD.fullmatch(name) and name[:1].isupper())):
+        yield name, "type"
+    for name in names.collections:
+        yield name, "type"
+        yield name + "Collection", "type"
+    for name in ("true", "false", "null"):
+        yield name, "keyword"
+
+
 def _projection(suggestion: Suggestion, names: Catalog) -> t.Iterator[tuple[str, str]]:
     """The fields a projection may name: of the object or document projected, or of a set's or an
     array's elements (core's projectionFieldsOfValue)."""
@@ -661,6 +680,7 @@ _POOLS: dict[str, t.Callable[[Suggestion, Catalog], t.Iterator[tuple[str, str]]]
     "member": _members,
     "method": _methods,
     "key": _keys,
+    "type": _types,
     "projection": _projection,
     "collection": _strings("collection"),
     "index": _strings("index"),

@@ -221,7 +221,9 @@ def test_typed_document_projection_and_create(shell):
     assert session_texts(shell, 'Books.byId("1")!.update({ pa') == ["pages"]
 
 
-@pytest.mark.parametrize("text", ["let a: ", "let a: Num", "let a: Array<", "let a: { b: ", "let a: (A, B) => ", "let a: S | "])
+@pytest.mark.parametrize(
+    "text", ["let a: ", "let a: Num", "let a: Array<", "let a: { b: ", "let a: (A, B) => ", "let a: S | "]
+)
 def test_types_in_a_let_annotation(text):
     # "complete lets with a typeexpr" / "Type Exprs": type names there, not values.
     typed = re.search(r"\w*$", text).group()
@@ -234,3 +236,17 @@ def test_type_names():
     assert texts("let a: Numb") == ["Number", "NumberModule"]
     assert {"Any", "Never", "People", "PeopleCollection", "true", "null", "Time"} <= set(texts("let a: "))
     assert "Time" in texts("let a: Number = T")  # the value again
+
+
+def test_prioritize_by_expected_type():
+    # "prioritize completions": a variable of the parameter's type first, then the other variables.
+    assert texts("let a = 2; let b = 'hi'; Time.fromString(")[:2] == ["b", "a"]
+    # (`n`, a session variable holding 3, fits too.)
+    assert texts("let a = 2; let b = 'hi'; let c = 3; Time.now().add(")[:4] == ["a", "c", "n", "b"]
+    assert texts("let a = 2; let b = 'hi'; let c = 3; Time.now().add(1, ")[:3] == ["b", "a", "c"]
+    # "prioritize completions in if": true and false first, null not lifted.
+    found = texts("if (")
+    assert found[:2] == ["false", "true"] and found.index("null") > found.index("Time")
+    assert texts("let ok = 1 > 2; let n = 1; if (")[:4] == ["ok", "false", "true", "n"]
+    # Where any type goes, no keyword is lifted.
+    assert texts("[")[-1] in ("true", "null", "of")

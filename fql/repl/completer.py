@@ -116,9 +116,29 @@ def suggest_type(text: str, syntax: str = "v4") -> tuple[Suggestion, ...]:
     braced = _braced(before, typed) if syntax != "v4" else None
     if braced is not None:
         return (braced,)
-    kinds = {"v4": ("function",), "v10": ("global",)}.get(syntax, ("function", "global"))
-    scope = _scope(before) if syntax != "v4" else {}
-    return tuple(Suggestion(kind, typed, scope=scope if kind == "global" else {}) for kind in kinds)
+    if syntax == "v4":
+        return (Suggestion("function", typed),)
+    callee, path = _argument(before)
+    free = Suggestion("global", typed, scope=_scope(before), receiver=callee, path=path)
+    return (free,) if syntax == "v10" else (Suggestion("function", typed), free)
+
+
+def _argument(before: str) -> tuple[str, tuple[t.Any, ...]]:
+    """What the cursor's expression is expected to be, as core's analyzer ranks by it: an `if`'s
+    condition, `("if",)`; a call's argument, its callee and `(index,)`; else `("", ())`."""
+    lexemes = _lexemes(before)
+    call = _unclosed(lexemes, len(lexemes))
+    if call is None or lexemes[call].group() != "(" or not call:
+        return "", ()
+    if lexemes[call - 1].group() == "if":
+        return "", ("if",)
+    if len(lexemes) > call + 1 and lexemes[-1].group() != ",":
+        return "", ()
+    index = sum(lexemes[j].group() == "," and _unclosed(lexemes, j) == call for j in range(call + 1, len(lexemes)))
+    previous = lexemes[call - 1].group()
+    if not (_WORD.fullmatch(previous) and previous not in _BLOCK_AFTER) and previous not in (")", "]", "!"):
+        return "", ()
+    return _receiver(before[: lexemes[call].start()]), (index,)
 
 
 def _last_token(text: str) -> re.Match | None:
@@ -583,13 +603,16 @@ def _v4_names() -> list[str]:
     return sorted(listed | {fn.name for fn in registry.V4.values()})
 
 
-def _globals(suggestion: Suggestion, names: Catalog) -> t.Iterator[tuple[str, str]]:
+def _globals(suggestion: Suggestion, names: Catalog) -> t.Iterator[tuple[str, str] | tuple[str, str, int]]:
     """v10 free names: the entry's and the session's variables, collections, UDFs, modules, global
-    functions, keywords."""
+    functions, keywords; a variable or a literal keyword of the type expected there first."""
+    fitting = _fitting(suggestion, names)
     for name, value in suggestion.scope.items():
-        yield name, "variable" if value is None or not value.endswith(").where(_ => true).first()!") else "parameter"
+        meta = "variable" if value is None or not value.endswith(").where(_ => true).first()!") else "parameter"
+        yield name, meta, _PRIORITY[meta] + _MATCHING * (name in fitting)
     for name in names.variables:
-        yield name, "variable"
+        if name not in suggestion.scope:
+            yield name, "variable", _PRIORITY["variable"] + _MATCHING * (name in fitting)
     for name in names.collections:
         yield name, "collection"
     for name in names.functions:
@@ -598,8 +621,44 @@ def _globals(suggestion: Suggestion, names: Catalog) -> t.Iterator[tuple[str, st
         yield name, "module"
     for name in V10_GLOBALS:
         yield name, signature10("static", TABLES["static"][("FQL", name)])
-    for name in (*V10_KEYWORDS, "true", "false", "null"):
+    for name in V10_KEYWORDS:
         yield name, "keyword"
+    for name in ("true", "false", "null"):
+        yield name, "keyword", _PRIORITY["keyword"] + _MATCHING * (name in fitting)
+
+
+#: Core's MatchingTypePriority: what has the type expected where the cursor is comes first.
+_MATCHING = 10
+
+
+def _fitting(suggestion: Suggestion, names: Catalog) -> frozenset[str]:
+    """The variables (and `true`, `false`, `null`) whose type fits the one expected at the cursor: an
+    `if`'s condition a Boolean, a call's argument its parameter's type (core's CompletionItem.priority,
+    QueryCompletionSpec "prioritize completions"); none where it is not known."""
+    from ..typer import types as ty
+
+    if not suggestion.path:
+        return frozenset()
+    candidates = [*suggestion.scope, *(name for name in names.variables if name not in suggestion.scope)]
+    listed = ", ".join([suggestion.receiver or "null", *candidates, "true", "false", "null"])
+
+    def fits(found: t.Any, env: t.Any) -> frozenset[str]:
+        if not isinstance(found, ty.Tuple):
+            return frozenset()
+        callee, *types = found.items
+        if suggestion.path == ("if",):
+            expected: t.Any = ty.BOOLEAN
+        else:
+            index = suggestion.path[0]
+            funcs = callee.members if isinstance(callee, ty.Intersect) else (callee,)
+            params = [f.params[index] for f in funcs if isinstance(f, ty.Func) and len(f.params) > index]
+            expected = ty.union(params) if params else ty.ANY
+        if expected in (ty.ANY, ty.UNKNOWN):
+            return frozenset()
+        every = [*candidates, "true", "false", "null"]
+        return frozenset(name for name, each in zip(every, types) if ty.is_subtype(each, expected))
+
+    return _inferred(evolve(suggestion, receiver=f"[{listed}]"), names, fits) or frozenset()
 
 
 def _members(suggestion: Suggestion, names: Catalog) -> t.Iterator[tuple[str, str]]:

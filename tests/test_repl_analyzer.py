@@ -248,5 +248,7 @@ def test_prioritize_by_expected_type():
     found = texts("if (")
     assert found[:2] == ["false", "true"] and found.index("null") > found.index("Time")
     assert texts("let ok = 1 > 2; let n = 1; if (")[:4] == ["ok", "false", "true", "n"]
+    # core's walk(At) expects a Time.
+    assert texts("let a = 2; let b = Time.now(); at (")[0] == "b"
     # Where any type goes, no keyword is lifted.
     assert texts("[")[-1] in ("true", "null", "of")

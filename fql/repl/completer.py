@@ -125,13 +125,14 @@ def suggest_type(text: str, syntax: str = "v4") -> tuple[Suggestion, ...]:
 
 def _argument(before: str) -> tuple[str, tuple[t.Any, ...]]:
     """What the cursor's expression is expected to be, as core's analyzer ranks by it: an `if`'s
-    condition, `("if",)`; a call's argument, its callee and `(index,)`; else `("", ())`."""
+    condition, `("if",)`; an `at`'s time, `("at",)`; a call's argument, its callee and `(index,)`; else
+    `("", ())`."""
     lexemes = _lexemes(before)
     call = _unclosed(lexemes, len(lexemes))
     if call is None or lexemes[call].group() != "(" or not call:
         return "", ()
-    if lexemes[call - 1].group() == "if":
-        return "", ("if",)
+    if lexemes[call - 1].group() in ("if", "at"):
+        return "", (lexemes[call - 1].group(),)
     if len(lexemes) > call + 1 and lexemes[-1].group() != ",":
         return "", ()
     index = sum(lexemes[j].group() == "," and _unclosed(lexemes, j) == call for j in range(call + 1, len(lexemes)))
@@ -633,7 +634,7 @@ _MATCHING = 10
 
 def _fitting(suggestion: Suggestion, names: Catalog) -> frozenset[str]:
     """The variables (and `true`, `false`, `null`) whose type fits the one expected at the cursor: an
-    `if`'s condition a Boolean, a call's argument its parameter's type (core's CompletionItem.priority,
+    `if`'s condition a Boolean, an `at`'s a Time, a call's argument its parameter's type (core's CompletionItem.priority,
     QueryCompletionSpec "prioritize completions"); none where it is not known."""
     from ..typer import types as ty
 
@@ -646,8 +647,8 @@ def _fitting(suggestion: Suggestion, names: Catalog) -> frozenset[str]:
         if not isinstance(found, ty.Tuple):
             return frozenset()
         callee, *types = found.items
-        if suggestion.path == ("if",):
-            expected: t.Any = ty.BOOLEAN
+        if suggestion.path in (("if",), ("at",)):
+            expected: t.Any = ty.BOOLEAN if suggestion.path == ("if",) else ty.Named("Time")
         else:
             index = suggestion.path[0]
             funcs = callee.members if isinstance(callee, ty.Intersect) else (callee,)

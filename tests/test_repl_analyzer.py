@@ -111,6 +111,9 @@ def test_lambda_parameter_of_a_per_element_method():
     assert texts("[1, 2].map(x => x.toS") == ["toString"]
     assert texts("['a'].map(x => x.toU") == ["toUpperCase"]
     assert texts("Set.sequence(1, 3).where(n => n.toS") == ["toString"]
+    # The elements among several parameters (typed: the meta is String's signature, not a list of types).
+    for text in ("['a'].reduce((x, y) => y.toU", "['a'].fold(0, (acc, y) => y.toU"):
+        assert [(c.text, c.meta) for c in complete(text, "v10", NAMES)] == [("toUpperCase", "String.toUpperCase()")]
 
 
 def test_session_variables_by_their_type():

@@ -225,10 +225,15 @@ _LEXEME = re.compile(
 )
 _OPENERS = {")": "(", "]": "[", "}": "{"}
 #: Methods whose lambda argument takes one element of an array or a set (`.map(x => x.`).
-_PER_ELEMENT = frozenset(
-    ("map", "flatMap", "where", "filter", "forEach", "firstWhere", "lastWhere", "every", "any", "none",
-     "order", "distinct", "partition", "indexWhere", "lastIndexWhere", "toSet", "paginate")
-)  # fmt: skip
+_PER_ELEMENT = ("map", "flatMap", "where", "filter", "forEach", "firstWhere", "lastWhere", "every", "any",
+                "none", "order", "distinct", "partition", "indexWhere", "lastIndexWhere")  # fmt: skip
+#: Which parameters of a lambda given to a method of an array or a set are its elements, by the lambda's
+#: argument index and its number of parameters, then the method: `.reduce((a, b) =>`, `.fold(0, (acc, x) =>`.
+_ELEMENTS: dict[tuple[int, int], dict[str, tuple[int, ...]]] = {
+    (0, 1): dict.fromkeys(_PER_ELEMENT, (0,)),
+    (0, 2): {"reduce": (0, 1), "reduceRight": (0, 1)},
+    (1, 2): {"fold": (1,), "foldRight": (1,)},
+}
 
 
 def _scope(text: str) -> dict[str, str | None]:
@@ -291,13 +296,16 @@ def _parameters(text: str, lexemes: list[re.Match]) -> dict[str, str | None]:
         # A name first or after a comma (not an annotation's type: `(a: Number) =>`).
         heads = [m.group() for j, m in enumerate(inside) if not j or inside[j - 1].group() == ","]
         names = [name for name in heads if _WORD.fullmatch(name)]
-    names = [name for name in names if name != "_"]
-    value = None
-    if len(names) == 1 and start >= 3 and lexemes[start - 1].group() == "(" and lexemes[start - 3].group() == ".":
-        if lexemes[start - 2].group() in _PER_ELEMENT:
-            owner = _receiver(text[: lexemes[start - 3].start()].removesuffix("?"))
-            value = f"({owner}).where(_ => true).first()!" if owner else None
-    return {name: value for name in names}
+    values: list[str | None] = [None] * len(names)
+    call = _unclosed(lexemes, start)
+    if call is not None and call >= 2 and lexemes[call].group() == "(" and lexemes[call - 2].group() == ".":
+        index = sum(lexemes[j].group() == "," and _unclosed(lexemes, j) == call for j in range(call + 1, start))
+        method = lexemes[call - 1].group()
+        elements = _ELEMENTS.get((index, len(names)), {}).get(method, ())
+        owner = _receiver(text[: lexemes[call - 2].start()].removesuffix("?")) if elements else ""
+        for at in elements if owner else ():
+            values[at] = f"({owner}).where(_ => true).first()!"
+    return {name: value for name, value in zip(names, values) if name != "_"}
 
 
 def _opening(lexemes: list[re.Match]) -> int:
@@ -634,8 +642,8 @@ _MATCHING = 10
 
 def _fitting(suggestion: Suggestion, names: Catalog) -> frozenset[str]:
     """The variables (and `true`, `false`, `null`) whose type fits the one expected at the cursor: an
-    `if`'s condition a Boolean, an `at`'s a Time, a call's argument its parameter's type (core's CompletionItem.priority,
-    QueryCompletionSpec "prioritize completions"); none where it is not known."""
+    `if`'s condition a Boolean, an `at`'s a Time, a call's argument its parameter's type (core's
+    CompletionItem.priority, QueryCompletionSpec "prioritize completions"); none where it is not known."""
     from ..typer import types as ty
 
     if not suggestion.path:

@@ -251,6 +251,10 @@ def test_prioritize_by_expected_type():
     found = texts("if (")
     assert found[:2] == ["false", "true"] and found.index("null") > found.index("Time")
     assert texts("let ok = 1 > 2; let n = 1; if (")[:4] == ["ok", "false", "true", "n"]
+    # A member whose value has the type expected first: toString (a String) in Time.fromString's argument.
+    assert texts("Time.fromString(Time.now().")[0] == "toString"
+    assert texts("let a = 2; let b = 'hi'; Time.now().add(1, a.")[0] == "toString"
+    assert texts("Time.now().add(Time.now().")[:3] == ["dayOfMonth", "dayOfWeek", "dayOfYear"]
     # core's walk(At) expects a Time.
     assert texts("let a = 2; let b = Time.now(); at (")[0] == "b"
     # Where any type goes, no keyword is lifted.

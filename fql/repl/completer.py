@@ -37,8 +37,11 @@ class Suggestion:
     #: object argument, the callee (`Collection.create`); for a projection, what is projected.
     receiver: str = field(default="", eq=False, repr=False)
     #: A key of an object argument: the argument's index, then the keys of the objects it is nested in,
-    #: and last the keys the object already has.
+    #: and last the keys the object already has. Elsewhere what the cursor's expression is expected to
+    #: be (`_argument`): `("if",)`, `("at",)`, or the index of an argument of `callee`.
     path: tuple[t.Any, ...] = field(default=(), eq=False, repr=False)
+    #: The function whose argument the cursor's expression is (`Time.fromString`), for its type.
+    callee: str = field(default="", eq=False, repr=False)
 
 
 @define
@@ -119,7 +122,7 @@ def suggest_type(text: str, syntax: str = "v4") -> tuple[Suggestion, ...]:
     if syntax == "v4":
         return (Suggestion("function", typed),)
     callee, path = _argument(before)
-    free = Suggestion("global", typed, scope=_scope(before), receiver=callee, path=path)
+    free = Suggestion("global", typed, scope=_scope(before), callee=callee, path=path)
     return (free,) if syntax == "v10" else (Suggestion("function", typed), free)
 
 
@@ -185,9 +188,11 @@ def _after_dot(receiver: str, typed: str, syntax: str) -> tuple[Suggestion, ...]
         return (Suggestion("none", typed),)
     scope = _scope(receiver)
     expr = _receiver(receiver)
+    callee, path = _argument(receiver.rstrip()[: -len(expr)] if expr else receiver)
+    known = {"scope": scope, "receiver": expr, "callee": callee, "path": path}
     if owner is not None and owner.group(1) not in scope and owner.group(1) not in _LITERALS:
-        return (Suggestion("member", typed, owner.group(1), scope=scope, receiver=expr),)
-    return (Suggestion("method", typed, _literal_type(receiver), scope=scope, receiver=expr),)
+        return (Suggestion("member", typed, owner.group(1), **known),)
+    return (Suggestion("method", typed, _literal_type(receiver), **known),)
 
 
 def _literal_type(receiver: str) -> str | None:
@@ -582,9 +587,11 @@ def _candidates(suggestion: Suggestion, names: Catalog) -> t.Iterator[Candidate]
     pool = _POOLS.get(suggestion.kind)
     if pool is None:
         return
+    fitting = _fitting_members(suggestion, names) if suggestion.kind in ("member", "method") else frozenset()
     for text, meta, *priority in pool(suggestion, names):
         if text.lower().startswith(word.lower()):
-            yield Candidate(text, len(word), meta, priority[0] if priority else _PRIORITY.get(meta, 0))
+            rank = (priority[0] if priority else _PRIORITY.get(meta, 0)) + _MATCHING * (text in fitting)
+            yield Candidate(text, len(word), meta, rank)
 
 
 #: Core's CompletionItem.priority: a variable 2, a module (any other global) 1, a keyword -1; members 0.
@@ -649,25 +656,61 @@ def _fitting(suggestion: Suggestion, names: Catalog) -> frozenset[str]:
     if not suggestion.path:
         return frozenset()
     candidates = [*suggestion.scope, *(name for name in names.variables if name not in suggestion.scope)]
-    listed = ", ".join([suggestion.receiver or "null", *candidates, "true", "false", "null"])
+    listed = ", ".join([suggestion.callee or "null", *candidates, "true", "false", "null"])
 
     def fits(found: t.Any, env: t.Any) -> frozenset[str]:
-        if not isinstance(found, ty.Tuple):
-            return frozenset()
-        callee, *types = found.items
-        if suggestion.path in (("if",), ("at",)):
-            expected: t.Any = ty.BOOLEAN if suggestion.path == ("if",) else ty.Named("Time")
-        else:
-            index = suggestion.path[0]
-            funcs = callee.members if isinstance(callee, ty.Intersect) else (callee,)
-            params = [f.params[index] for f in funcs if isinstance(f, ty.Func) and len(f.params) > index]
-            expected = ty.union(params) if params else ty.ANY
-        if expected in (ty.ANY, ty.UNKNOWN):
+        expected = _expected(suggestion.path, found.items[0]) if isinstance(found, ty.Tuple) else None
+        if expected is None:
             return frozenset()
         every = [*candidates, "true", "false", "null"]
-        return frozenset(name for name, each in zip(every, types) if ty.is_subtype(each, expected))
+        return frozenset(name for name, each in zip(every, found.items[1:]) if ty.is_subtype(each, expected))
 
     return _inferred(evolve(suggestion, receiver=f"[{listed}]"), names, fits) or frozenset()
+
+
+def _expected(path: tuple[t.Any, ...], callee: t.Any) -> t.Any:
+    """The type expected at the cursor (`_argument`'s `path`), given the callee's type; None if any is."""
+    from ..typer import types as ty
+
+    if path in (("if",), ("at",)):
+        return ty.BOOLEAN if path == ("if",) else ty.Named("Time")
+    funcs = callee.members if isinstance(callee, ty.Intersect) else (callee,)
+    params = [f.params[path[0]] for f in funcs if isinstance(f, ty.Func) and len(f.params) > path[0]]
+    expected = ty.union(params) if params else ty.ANY
+    return None if expected in (ty.ANY, ty.UNKNOWN) else expected
+
+
+def _fitting_members(suggestion: Suggestion, names: Catalog) -> frozenset[str]:
+    """The members of the receiver whose value (a method's result) has the type expected where the chain
+    is an argument (`Time.fromString(Time.now().|)` → `toString`: QueryCompletionSpec "prioritize
+    completions"); none where it is not known."""
+    from ..typer import types as ty
+
+    if not suggestion.path:
+        return frozenset()
+
+    def fits(found: t.Any, env: t.Any) -> frozenset[str]:
+        expected = _expected(suggestion.path, found.items[0]) if isinstance(found, ty.Tuple) else None
+        if expected is None:
+            return frozenset()
+        owner = found.items[1]
+        members_ = _members_of(owner, env) or ()
+        return frozenset(name for name, _ in members_ if _yields(env.member_type(owner, name), expected))
+
+    listed = f"[{suggestion.callee or 'null'}, {suggestion.receiver}]"
+    return _inferred(evolve(suggestion, receiver=listed), names, fits) or frozenset()
+
+
+def _yields(member: t.Any, expected: t.Any) -> bool:
+    """Whether a member's value (a field's, or a method's result) has the type `expected`."""
+    from ..typer import types as ty
+
+    if member is None:
+        return False
+    if isinstance(member, (ty.Func, ty.Intersect)):
+        funcs = member.members if isinstance(member, ty.Intersect) else (member,)
+        return any(ty.is_subtype(f.result, expected) for f in funcs)
+    return ty.is_subtype(member, expected)
 
 
 def _members(suggestion: Suggestion, names: Catalog) -> t.Iterator[tuple[str, str]]:

@@ -259,3 +259,14 @@ def test_prioritize_by_expected_type():
     assert texts("let a = 2; let b = Time.now(); at (")[0] == "b"
     # Where any type goes, no keyword is lifted.
     assert texts("[")[-1] in ("true", "null", "of")
+
+
+def test_else_only_after_an_if():
+    # "complete if else statements": `else` after `if (c) x`, not elsewhere.
+    assert "else" in texts("if (true) Time.now() e")
+    assert "else" in texts("if (true) { 1 } e")
+    assert "else" not in texts("e")
+    assert "else" not in texts("if (true) e")
+    assert "else" not in texts("if (e")
+    assert "else" not in texts("if (true) 1 else e")
+    assert "else" not in texts("if (true) 1; e")

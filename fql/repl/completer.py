@@ -42,6 +42,8 @@ class Suggestion:
     path: tuple[t.Any, ...] = field(default=(), eq=False, repr=False)
     #: The function whose argument the cursor's expression is (`Time.fromString`), for its type.
     callee: str = field(default="", eq=False, repr=False)
+    #: An `if (...) x` ends before the cursor, so `else` may come (core offers it only there).
+    alternative: bool = field(default=False, eq=False, repr=False)
 
 
 @define
@@ -122,8 +124,24 @@ def suggest_type(text: str, syntax: str = "v4") -> tuple[Suggestion, ...]:
     if syntax == "v4":
         return (Suggestion("function", typed),)
     callee, path = _argument(before)
-    free = Suggestion("global", typed, scope=_scope(before), callee=callee, path=path)
+    free = Suggestion("global", typed, scope=_scope(before), callee=callee, path=path, alternative=_after_if(before))
     return (free,) if syntax == "v10" else (Suggestion("function", typed), free)
+
+
+def _after_if(before: str) -> bool:
+    """True if the statement the cursor is in, at its bracket's level, is an `if (...)` and its branch."""
+    lexemes = _lexemes(before)
+    j = len(lexemes)
+    while j > 0:
+        j -= 1
+        token = lexemes[j].group()
+        if token in ")]}":
+            closing, j = j, _opening(lexemes[: j + 1])
+            if token == ")" and j and lexemes[j - 1].group() == "if":
+                return closing + 1 < len(lexemes)  # the condition and something after it
+        elif token in "([{;," or token == "else":
+            return False
+    return False
 
 
 def _argument(before: str) -> tuple[str, tuple[t.Any, ...]]:
@@ -638,7 +656,8 @@ def _globals(suggestion: Suggestion, names: Catalog) -> t.Iterator[tuple[str, st
     for name in V10_GLOBALS:
         yield name, signature10("static", TABLES["static"][("FQL", name)])
     for name in V10_KEYWORDS:
-        yield name, "keyword"
+        if name != "else" or suggestion.alternative:
+            yield name, "keyword"
     for name in ("true", "false", "null"):
         yield name, "keyword", _PRIORITY["keyword"] + _MATCHING * (name in fitting)
 

@@ -270,3 +270,17 @@ def test_else_only_after_an_if():
     assert "else" not in texts("if (e")
     assert "else" not in texts("if (true) 1 else e")
     assert "else" not in texts("if (true) 1; e")
+
+
+def test_session_document_variable_by_its_collection(shell):
+    shell.env["b"] = shell.db.query('Books.create({ title: "Dune" })', syntax="v10")
+    shell._catalog = None
+    try:
+        found = complete("b.", "v10", shell.catalog())
+        assert {"title", "pages", "long", "update"} <= {c.text for c in found}
+        assert [(c.text, c.meta) for c in complete("b.title.toU", "v10", shell.catalog())] == [
+            ("toUpperCase", "String.toUpperCase()")
+        ]
+    finally:
+        del shell.env["b"]
+        shell._catalog = None

@@ -444,11 +444,17 @@ def _inferred(suggestion: Suggestion, names: Catalog, then: t.Callable[[t.Any, t
     from ..eval.v10.static import RuntimeEnv, value_type
     from ..parse import parse
     from ..typer import check
+    from ..values import Document
 
     if not suggestion.receiver:
         return None
     lets = [f"let {name} = {value}" for name, value in suggestion.scope.items() if value is not None]
-    variables = {name: value_type(value) for name, value in names.variables.items() if name not in suggestion.scope}
+    # A document is typed as its collection's (core types a document argument so).
+    variables = {
+        name: value_type(value.ref if isinstance(value, Document) else value)
+        for name, value in names.variables.items()
+        if name not in suggestion.scope
+    }
 
     def typed(env: t.Any) -> t.Any:
         program = parse("\n".join([*lets, suggestion.receiver]), "v10")
@@ -736,10 +742,12 @@ def _members(suggestion: Suggestion, names: Catalog) -> t.Iterator[tuple[str, st
     """After `name.`: a variable's members, a collection's methods and indexes, or a module's statics."""
     owner = suggestion.owner or ""
     typed = _typed_members(suggestion, names) if owner[:1].islower() else None
-    if typed is not None:
-        yield from typed
-    elif owner in names.variables:
+    if owner in names.variables:
+        # Its type's members, and the fields the value has (a document's beyond those its schema declares).
+        yield from typed or ()
         yield from _value_members(names.variables[owner])
+    elif typed is not None:
+        yield from typed
     elif owner in MODULES:
         yield from _owned(owner, ("static", "field"))
     elif owner in names.collections or owner[:1].isupper():

@@ -284,3 +284,9 @@ def test_session_document_variable_by_its_collection(shell):
     finally:
         del shell.env["b"]
         shell._catalog = None
+
+
+def test_dot_then_spaces():
+    # "complete in blocks outside of span": `Time. |` completes Time's members; `Time.n |` the top level.
+    assert {"now", "fromString"} <= set(texts("Time. "))
+    assert "Time" in texts("Time.now T")

@@ -116,8 +116,10 @@ def suggest_type(text: str, syntax: str = "v4") -> tuple[Suggestion, ...]:
     if not typed and (text[-1:] in (")", "]", "!") or _ends_string(text, last)):
         # Right after a value (`Time.now()|`, `Time!|`, `'a'|`) no name can come: core offers nothing there.
         return (Suggestion("none", ""),)
-    if before.endswith("."):
-        return _after_dot(before.removesuffix("?.").removesuffix("."), typed, syntax)
+    dotted = before.rstrip()
+    if dotted.endswith(".") and not dotted.endswith("..."):
+        # (Spaces may follow the dot: core completes `Time. |` as `Time.|`; `...` is no member access.)
+        return _after_dot(dotted.removesuffix("?.").removesuffix("."), typed, syntax)
     braced = _braced(before, typed) if syntax != "v4" else None
     if braced is not None:
         return (braced,)

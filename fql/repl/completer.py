@@ -16,6 +16,7 @@ from ..eval import catalog as families
 from ..eval import registry
 from ..eval.v10.globals import MODULES, USER_COLLECTION
 from .docs import TABLES, members, signature10
+from . import context
 from .lexer import V10_GLOBALS, V10_KEYWORDS
 from .validator import TOKEN
 
@@ -38,7 +39,7 @@ class Suggestion:
     receiver: str = field(default="", eq=False, repr=False)
     #: A key of an object argument: the argument's index, then the keys of the objects it is nested in,
     #: and last the keys the object already has. Elsewhere what the cursor's expression is expected to
-    #: be (`_argument`): `("if",)`, `("at",)`, or the index of an argument of `callee`.
+    #: be (`context.argument`): `("if",)`, `("at",)`, or the index of an argument of `callee`.
     path: tuple[t.Any, ...] = field(default=(), eq=False, repr=False)
     #: The function whose argument the cursor's expression is (`Time.fromString`), for its type.
     callee: str = field(default="", eq=False, repr=False)
@@ -125,44 +126,11 @@ def suggest_type(text: str, syntax: str = "v4") -> tuple[Suggestion, ...]:
         return (braced,)
     if syntax == "v4":
         return (Suggestion("function", typed),)
-    callee, path = _argument(before)
-    free = Suggestion("global", typed, scope=_scope(before), callee=callee, path=path, alternative=_after_if(before))
+    callee, path = context.argument(before)
+    free = Suggestion(
+        "global", typed, scope=context.scope(before), callee=callee, path=path, alternative=context.after_if(before)
+    )
     return (free,) if syntax == "v10" else (Suggestion("function", typed), free)
-
-
-def _after_if(before: str) -> bool:
-    """True if the statement the cursor is in, at its bracket's level, is an `if (...)` and its branch."""
-    lexemes = _lexemes(before)
-    j = len(lexemes)
-    while j > 0:
-        j -= 1
-        token = lexemes[j].group()
-        if token in ")]}":
-            closing, j = j, _opening(lexemes[: j + 1])
-            if token == ")" and j and lexemes[j - 1].group() == "if":
-                return closing + 1 < len(lexemes)  # the condition and something after it
-        elif token in "([{;," or token == "else":
-            return False
-    return False
-
-
-def _argument(before: str) -> tuple[str, tuple[t.Any, ...]]:
-    """What the cursor's expression is expected to be, as core's analyzer ranks by it: an `if`'s
-    condition, `("if",)`; an `at`'s time, `("at",)`; a call's argument, its callee and `(index,)`; else
-    `("", ())`."""
-    lexemes = _lexemes(before)
-    call = _unclosed(lexemes, len(lexemes))
-    if call is None or lexemes[call].group() != "(" or not call:
-        return "", ()
-    if lexemes[call - 1].group() in ("if", "at"):
-        return "", (lexemes[call - 1].group(),)
-    if len(lexemes) > call + 1 and lexemes[-1].group() != ",":
-        return "", ()
-    index = sum(lexemes[j].group() == "," and _unclosed(lexemes, j) == call for j in range(call + 1, len(lexemes)))
-    previous = lexemes[call - 1].group()
-    if not (_WORD.fullmatch(previous) and previous not in _BLOCK_AFTER) and previous not in (")", "]", "!"):
-        return "", ()
-    return _receiver(before[: lexemes[call].start()]), (index,)
 
 
 def _last_token(text: str) -> re.Match | None:
@@ -206,9 +174,9 @@ def _after_dot(receiver: str, typed: str, syntax: str) -> tuple[Suggestion, ...]
         return (Suggestion("function", typed, owner.group(1)),)
     if syntax == "v4":
         return (Suggestion("none", typed),)
-    scope = _scope(receiver)
-    expr = _receiver(receiver)
-    callee, path = _argument(receiver.rstrip()[: -len(expr)] if expr else receiver)
+    scope = context.scope(receiver)
+    expr = context.receiver(receiver)
+    callee, path = context.argument(receiver.rstrip()[: -len(expr)] if expr else receiver)
     known = {"scope": scope, "receiver": expr, "callee": callee, "path": path}
     if owner is not None and owner.group(1) not in scope and owner.group(1) not in _LITERALS:
         return (Suggestion("member", typed, owner.group(1), **known),)
@@ -242,195 +210,34 @@ def _opens_array(receiver: str) -> bool:
     return False
 
 
-# -- the entry's own names ------------------------------------------------------------------------------
-
-#: v10 lexemes: comments, strings, `=>`, names, numbers, and any other character.
-_LEXEME = re.compile(
-    r"//[^\n]*|/\*[\s\S]*?(?:\*/|$)|\"(?:\\.|[^\"\\])*\"?|'(?:\\.|[^'\\])*'?|=>|[A-Za-z_$][\w$]*|\d[\w.]*|\S"
-)
-_OPENERS = {")": "(", "]": "[", "}": "{"}
-#: Methods whose lambda argument takes one element of an array or a set (`.map(x => x.`).
-_PER_ELEMENT = ("map", "flatMap", "where", "filter", "forEach", "firstWhere", "lastWhere", "every", "any",
-                "none", "order", "distinct", "partition", "indexWhere", "lastIndexWhere")  # fmt: skip
-#: Which parameters of a lambda given to a method of an array or a set are its elements, by the lambda's
-#: argument index and its number of parameters, then the method: `.reduce((a, b) =>`, `.fold(0, (acc, x) =>`.
-_ELEMENTS: dict[tuple[int, int], dict[str, tuple[int, ...]]] = {
-    (0, 1): dict.fromkeys(_PER_ELEMENT, (0,)),
-    (0, 2): {"reduce": (0, 1), "reduceRight": (0, 1)},
-    (1, 2): {"fold": (1,), "foldRight": (1,)},
-}
-
-
-def _scope(text: str) -> dict[str, str | None]:
-    """The names the entry binds that are visible at its end, each with the text of its value.
-
-    As core's analyzer walks blocks (QueryContextCompletions: a block's `let`s are seen by its later
-    statements, not outside it; a lambda's parameters by its body, `_` by none), but on the text alone: a
-    `let` is in scope once its statement ends (`;` or a new line), a lambda's parameters until the `,`,
-    `;` or bracket that ends the lambda.
-    """
-    lexemes = [m for m in _LEXEME.finditer(text) if m.group()[:2] not in ("//", "/*")]
-    #: One list of scopes per open bracket; a scope is (is_lambda, names).
-    frames: list[list[tuple[bool, dict[str, str | None]]]] = [[(False, {})]]
-    pending: list[tuple[int, str, int]] = []  # (depth, name, where its value starts)
-
-    def settle(depth: int, end: int) -> None:
-        for each in [p for p in pending if p[0] == depth and p[2] < end]:
-            pending.remove(each)
-            value = text[each[2] : end].strip()
-            if value:
-                frames[depth][0][1][each[1]] = value
-
-    for i, lexeme in enumerate(lexemes):
-        token, depth = lexeme.group(), len(frames) - 1
-        if i and "\n" in text[lexemes[i - 1].end() : lexeme.start()]:
-            settle(depth, lexemes[i - 1].end())
-        if token in "([{":
-            frames.append([(False, {})])
-        elif token in ")]}":
-            if depth:
-                pending[:] = [p for p in pending if p[0] != depth]
-                frames.pop()
-        elif token in (",", ";"):
-            settle(depth, lexeme.start())
-            while frames[depth][-1][0]:
-                frames[depth].pop()
-        elif token == "let" and i + 1 < len(lexemes) and _WORD.fullmatch(lexemes[i + 1].group()):
-            equals = text.find("=", lexemes[i + 1].end())
-            if equals >= 0 and text[equals + 1 : equals + 2] != ">":
-                pending.append((depth, lexemes[i + 1].group(), equals + 1))
-        elif token == "=>":
-            frames[depth].append((True, _parameters(text, lexemes[:i])))
-    if lexemes and "\n" in text[lexemes[-1].end() :]:
-        settle(len(frames) - 1, lexemes[-1].end())
-    return {name: value for frame in frames for _, names in frame for name, value in names.items()}
-
-
-def _parameters(text: str, lexemes: list[re.Match]) -> dict[str, str | None]:
-    """The parameters of the lambda whose `=>` follows `lexemes`; the one parameter of a lambda passed to a
-    per-element method (`xs.map(x =>`) has for value an element of `xs` (which the typechecker types: core
-    types a lambda's parameter from its call), else None."""
-    if not lexemes:
-        return {}
-    if lexemes[-1].group() != ")":
-        names = [lexemes[-1].group()] if _WORD.fullmatch(lexemes[-1].group()) else []
-        start = len(lexemes) - 1
-    else:
-        start = _opening(lexemes)
-        inside = lexemes[start + 1 : -1]
-        # A name first or after a comma (not an annotation's type: `(a: Number) =>`).
-        heads = [m.group() for j, m in enumerate(inside) if not j or inside[j - 1].group() == ","]
-        names = [name for name in heads if _WORD.fullmatch(name)]
-    values: list[str | None] = [None] * len(names)
-    call = _unclosed(lexemes, start)
-    if call is not None and call >= 2 and lexemes[call].group() == "(" and lexemes[call - 2].group() == ".":
-        index = sum(lexemes[j].group() == "," and _unclosed(lexemes, j) == call for j in range(call + 1, start))
-        method = lexemes[call - 1].group()
-        elements = _ELEMENTS.get((index, len(names)), {}).get(method, ())
-        owner = _receiver(text[: lexemes[call - 2].start()].removesuffix("?")) if elements else ""
-        for at in elements if owner else ():
-            values[at] = f"({owner}).where(_ => true).first()!"
-    return {name: value for name, value in zip(names, values) if name != "_"}
-
-
-def _opening(lexemes: list[re.Match]) -> int:
-    """The index of the bracket that the closing bracket last in `lexemes` closes (0 if none does)."""
-    depth = 0
-    for j in range(len(lexemes) - 1, -1, -1):
-        token = lexemes[j].group()
-        depth += (token in ")]}") - (token in "([{")
-        if depth == 0:
-            return j
-    return 0
-
-
-def _receiver(text: str) -> str:
-    """The expression that ends `text`, the receiver of a dot after it: a chain of names, calls, indexes,
-    `!`, `?.` and dots back to a name or a literal (`People.byId("1")!`, `[1, 2]`, `foo`)."""
-    lexemes = [m for m in _LEXEME.finditer(text) if m.group()[:2] not in ("//", "/*")]
-    j = len(lexemes) - 1
-    while j >= 0:
-        token = lexemes[j].group()
-        if token in ")]}":
-            j = _opening(lexemes[: j + 1])
-            previous = lexemes[j - 1].group() if j else ""
-            chained = _WORD.fullmatch(previous) or previous in (")", "]", "!") or previous[:1] in ("\"", "'")
-            if token == "}" or not chained:
-                break
-            j -= 1
-        elif token == "!":
-            j -= 1
-        elif _WORD.fullmatch(token):
-            if j >= 1 and lexemes[j - 1].group() == "." and (j < 2 or lexemes[j - 2].group() != "."):
-                j -= 2 if j < 2 or lexemes[j - 2].group() != "?" else 3
-                continue
-            break
-        else:
-            break
-    return text[lexemes[j].start() :].strip() if 0 <= j < len(lexemes) else ""
-
-
 def _braced(before: str, typed: str) -> Suggestion | None:
     """In braces where a key goes: a key of an object argument (`Collection.create({ n|`, QueryCompletionSpec
     "show fields of expected object", nested ones too), or a field of a projection (`doc { na|`, "complete
     projections"); None elsewhere."""
-    lexemes = _lexemes(before)
-    o = _unclosed(lexemes, len(lexemes))
+    lexemes = context.lex(before)
+    o = context.unclosed(lexemes, len(lexemes))
     if o is None or lexemes[o].group() != "{" or (len(lexemes) > o + 1 and lexemes[-1].group() != ","):
         return None
     present = tuple(lexemes[j + 1].group() for j in range(o, len(lexemes) - 1) if lexemes[j].group() in "{,")
     previous = lexemes[o - 1].group() if o else ""
-    if _ends_value(lexemes, o):
-        return Suggestion("projection", typed, scope=_scope(before), receiver=_receiver(before[: lexemes[o].start()]))
+    if context.ends_value(lexemes, o):
+        projected = context.receiver(before[: lexemes[o].start()])
+        return Suggestion("projection", typed, scope=context.scope(before), receiver=projected)
     keys: list[str] = []
     while previous == ":" and o >= 2:
         keys.insert(0, lexemes[o - 2].group().strip("\"'"))
-        o = _unclosed(lexemes, o - 2)
+        o = context.unclosed(lexemes, o - 2)
         if o is None or lexemes[o].group() != "{":
             return None
         previous = lexemes[o - 1].group() if o else ""
-    call = _unclosed(lexemes, o)
+    call = context.unclosed(lexemes, o)
     if previous not in ("(", ",") or call is None or lexemes[call].group() != "(" or not call:
         return None
-    index = sum(lexemes[j].group() == "," and _unclosed(lexemes, j) == call for j in range(call + 1, o))
-    callee = _receiver(before[: lexemes[call].start()])
+    index = sum(lexemes[j].group() == "," and context.unclosed(lexemes, j) == call for j in range(call + 1, o))
+    callee = context.receiver(before[: lexemes[call].start()])
     if not callee:
         return None
-    return Suggestion("key", typed, scope=_scope(before), receiver=callee, path=(index, *keys, present))
-
-
-def _lexemes(text: str) -> list[re.Match]:
-    return [m for m in _LEXEME.finditer(text) if m.group()[:2] not in ("//", "/*")]
-
-
-def _unclosed(lexemes: list[re.Match], end: int) -> int | None:
-    """The index of the innermost bracket open before `lexemes[end]`; None if none is."""
-    depth = 0
-    for j in range(end - 1, -1, -1):
-        token = lexemes[j].group()
-        if token in ")]}":
-            depth += 1
-        elif token in "([{":
-            if not depth:
-                return j
-            depth -= 1
-    return None
-
-
-#: Keywords after which `{` opens a block, not a projection.
-_BLOCK_AFTER = frozenset(("if", "else", "at", "match", "case", "let", "return"))
-
-
-def _ends_value(lexemes: list[re.Match], o: int) -> bool:
-    """True if what is before the `{` at `o` is a value (so the braces project it): a name, a call, an
-    index, `!` or a string; not a keyword, nor an `if (...)`'s condition."""
-    previous = lexemes[o - 1].group() if o else ""
-    if previous == ")":
-        opening = _opening(lexemes[:o])
-        return not opening or lexemes[opening - 1].group() not in _BLOCK_AFTER
-    if _WORD.fullmatch(previous):
-        return previous not in _BLOCK_AFTER and previous not in V10_KEYWORDS
-    return previous in ("]", "}", "!") or previous[:1] in ("\"", "'")
+    return Suggestion("key", typed, scope=context.scope(before), receiver=callee, path=(index, *keys, present))
 
 
 def _typed_members(suggestion: Suggestion, names: Catalog) -> list[tuple[str, str]] | None:
@@ -696,7 +503,7 @@ def _fitting(suggestion: Suggestion, names: Catalog) -> frozenset[str]:
 
 
 def _expected(path: tuple[t.Any, ...], callee: t.Any) -> t.Any:
-    """The type expected at the cursor (`_argument`'s `path`), given the callee's type; None if any is."""
+    """The type expected at the cursor (`context.argument`'s `path`), given the callee's type; None if any is."""
     from ..typer import types as ty
 
     if path in (("if",), ("at",)):

@@ -42,7 +42,7 @@ def texts(text: str, syntax: str = "v4") -> list[str]:
         ("/* Pag", "v4", Suggestion("none", "")),
         ("Add(12", "v4", Suggestion("none", "")),
         ("1.5e", "v10", Suggestion("none", "e")),
-        ("1.", "v10", Suggestion("none", "")),
+        ("1.", "v10", Suggestion("method", "", "Number")),
         ("Math.a", "v4", Suggestion("none", "a")),
     ],
 )
@@ -77,7 +77,8 @@ def test_v10_globals():
     assert texts("ab", "v10") == ["abort"]
     assert texts("sp", "v10") == ["spells"]
     assert texts("dou", "v10") == ["double", "Double"]
-    assert texts("d", "v10") == ["dbg", "desc", "doc", "double", "Database", "Date", "Doc", "Double"]
+    # A variable first (core's CompletionItem.priority), then the other globals.
+    assert texts("d", "v10") == ["doc", "dbg", "desc", "double", "Database", "Date", "Doc", "Double"]
 
 
 def test_module_members():
@@ -116,7 +117,7 @@ def test_names_from_the_database_inside_strings():
 
 
 def test_exact_case_comes_first():
-    assert texts("D", "v10") == ["Database", "Date", "Doc", "Double", "dbg", "desc", "doc", "double"]
+    assert texts("D", "v10") == ["doc", "Database", "Date", "Doc", "Double", "dbg", "desc", "double"]
 
 
 def test_nothing_in_comments_strings_and_numbers():

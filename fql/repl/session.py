@@ -50,6 +50,8 @@ _CATALOG_QUERIES = {
     "indexes": 'Map(Paginate(Indexes(), {size: 10000}), Lambda("r", Select("id", Var("r"))))',
     "functions": 'Map(Paginate(Functions(), {size: 10000}), Lambda("r", Select("id", Var("r"))))',
 }
+#: The query `_with_env` runs, for its transaction alone.
+_NOTHING = parse("null", "v10")
 _COLLECTION_INDEXES = (
     'Map(Paginate(Collections(), {size: 10000}), Lambda("r", [Select("id", Var("r")), '
     'Select("indexes", Get(Var("r")), {})]))'
@@ -232,8 +234,21 @@ class Session:
             # By name (the sets list schema in creation order, as core's ids do).
             names = {kind: tuple(sorted(self._query(text) or ())) for kind, text in _CATALOG_QUERIES.items()}
             indexes = {name: tuple(defs) for name, defs in self._query(_COLLECTION_INDEXES) or () if defs}
-            self._catalog = Catalog(**names, collection_indexes=indexes, variables=dict(self.env))
+            self._catalog = Catalog(
+                **names, collection_indexes=indexes, variables=dict(self.env), with_env=self._with_env
+            )
         return self._catalog
+
+    def _with_env(self, fn: t.Callable[[t.Any], t.Any]) -> t.Any:
+        """`fn`'s result, given the typechecker's environment of the database (read in a transaction of
+        its own, as the current secret), for completion to type what is before a dot."""
+        from ..eval.v10.static import RuntimeEnv
+
+        found = []
+        self.db.run_with_state(
+            _NOTHING, secret=self.secret, syntax="v10", env=lambda ctx: found.append(fn(RuntimeEnv(ctx)))
+        )
+        return found[0]
 
     def _query(self, text: str) -> list | None:
         """A page's data, or None if the secret may not read it."""

@@ -6,6 +6,8 @@ of the last document's `message` between); run-streams.js fails on any event who
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 import fql
@@ -55,7 +57,7 @@ STREAMS = {
 
 @pytest.fixture
 def client():
-    settings = StreamSettings(poll_interval=0.02, max_duration=20.0)
+    settings = StreamSettings(poll_interval=0.02, max_duration=120.0)
     with ServerThread(fql.connect(), streams=settings) as running:
         yield Client(endpoint=running.url, secret="secret", max_attempts=1)
 
@@ -70,31 +72,42 @@ def take(client: Client, source, n: int) -> list[dict]:
     return out
 
 
+def expected_filtered(writes: int, every: int) -> list[tuple[str, int]]:
+    """The filtered index's events: a document enters at 5 (or when created at 5..9), is updated on to 9,
+    and leaves at the 0 after it, showing itself as it was (the last document may stay in)."""
+    out = []
+    for i in range(writes):
+        mod, before = i % 10, ((i - 1) % 10 if i % every else None)
+        if mod > 4:
+            out.append(("update" if before is not None and before > 4 else "add", i))
+        elif before is not None and before > 4:
+            out.append(("remove", i - 1))
+    return out
+
+
 def test_streaming_with_driver(client):
     client.query(q(CREATE, name=COLL))
     client.query(q(CREATE, name=COLL))  # the retry finds the collection there
+    every, writes = 20, 60 * SCALE
+    counts = {"BasicCollectionStream": writes, "ChangesOnFieldStream": writes,
+              "IndexFilteredFieldStream": len(expected_filtered(writes, every))}
+    # The streams are live while the writes run, as index.js's are (a replay is capped at 128 events).
     sources = {name: client.query(q(text, name=COLL)).data for name, text in STREAMS.items()}
-    every, writes, last_id = 20, 60 * SCALE, None
-    mods = []
+    got: dict[str, list] = {}
+    readers = [threading.Thread(target=lambda n=name: got.__setitem__(n, take(client, sources[n], counts[n])))
+               for name in STREAMS]
+    for reader in readers:
+        reader.start()
+    last_id = None
     for i in range(writes):
         if i % every == 0:
             last_id = client.query(q("Collection(${name}).create({ message: ${i} })", name=COLL, i=i)).data.id
         else:
             client.query(q("Collection(${name}).byId(${id})!.update({ message: ${i} })", name=COLL, id=last_id, i=i))
-        mods.append(i % 10)
-    basic = take(client, sources["BasicCollectionStream"], writes)
-    changes = take(client, sources["ChangesOnFieldStream"], writes)
-    for events in (basic, changes):
-        assert [e["type"] for e in events] == ["add" if i % every == 0 else "update" for i in range(writes)]
-        assert [e["data"]["message"] for e in events] == list(range(writes))
-    # The filtered index: a document enters at 5 (or when created at 5..9), moves on to 9, and leaves at
-    # the 0 after it (or when the next document is created, the last one stays).
-    expected = []
-    for i, mod in enumerate(mods):
-        before = mods[i - 1] if i % every else None
-        if mod > 4:
-            expected.append(("update" if before is not None and before > 4 else "add", i))
-        elif before is not None and before > 4:
-            expected.append(("remove", i - 1))
-    filtered = take(client, sources["IndexFilteredFieldStream"], len(expected))
-    assert [(e["type"], e["data"]["message"]) for e in filtered] == expected
+    for reader in readers:
+        reader.join(timeout=60)
+    for name in ("BasicCollectionStream", "ChangesOnFieldStream"):
+        assert [e["type"] for e in got[name]] == ["add" if i % every == 0 else "update" for i in range(writes)]
+        assert [e["data"]["message"] for e in got[name]] == list(range(writes))
+    filtered = got["IndexFilteredFieldStream"]
+    assert [(e["type"], e["data"]["message"]) for e in filtered] == expected_filtered(writes, every)

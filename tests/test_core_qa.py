@@ -24,6 +24,8 @@ class Correctness:
         self.known: list[dict] = []
         self.deleted: list[dict] = []
         self.problems: list[str] = []
+        #: The failures the generator provokes that came as expected (its UCVOnCreate and UCVOnDelete).
+        self.refused = {"duplicate": 0, "deleted": 0}
 
     def step(self) -> None:
         r = self.gen.int(sum(w for _, w in self.RATIOS))
@@ -130,6 +132,8 @@ class Correctness:
         status, body = self.query(creates)
         if status == 200:
             self.problems.append(f"creation with a duplicate of {known['data']} succeeded")
+        elif body["errors"][0]["code"] == "instance not unique":
+            self.refused["duplicate"] += 1
 
     def ucv_delete(self) -> None:
         if not self.deleted:
@@ -142,6 +146,7 @@ class Correctness:
         if status != 404:
             self.problems.append(f"delete of deleted {gone} answered {status}, not 404: {body}")
             return
+        self.refused["deleted"] += 1
         self.verify_data("fail-delete verifying", [{"get": e["ref"]} for e in existing], [e["data"] for e in existing])
 
 
@@ -169,8 +174,21 @@ def client() -> Client:
     return Client()
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_correctness(client, seed):
+@pytest.fixture
+def served_client():
+    """A Client over HTTP to `fql serve`, as core's QA workers reach a node."""
+    import fql
+    from fql.server import ServerThread
+
+    from tests.core_qa import HttpClient
+
+    with ServerThread(fql.connect()) as running:
+        yield HttpClient(running.app.db, running.port)
+
+
+@pytest.mark.parametrize(("seed", "over"), [(1, "embedded"), (2, "embedded"), (3, "http")])
+def test_correctness(request, seed, over):
+    client = request.getfixturevalue("client" if over == "embedded" else "served_client")
     db = setup(client, "Correctness")
     create_collection(client, db, "class1")
     for name, fields, unique in (("u1", ["p1"], True), ("u2", ["p2"], True), ("n3", ["p3"], False),
@@ -182,6 +200,7 @@ def test_correctness(client, seed):
     problems = [p for s in streams for p in s.problems]
     assert not problems, "\n".join(problems[:5])
     assert sum(len(s.known) for s in streams) > 0
+    assert all(sum(s.refused[kind] for s in streams) > 0 for kind in ("duplicate", "deleted"))
 
 
 def class_ref(name: str) -> dict:

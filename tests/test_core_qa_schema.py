@@ -3,21 +3,76 @@ an index and documents, then four FSL versions pushed as `fauna schema push --fo
 1, 2, 3, 4; prod leaps from 1 to 4), with the driver's queries (index.js) run between pushes: the index is
 queryable, the newest field version is read off a document's keys, and documents of that version are
 created. Dev's documents and prod's end alike but for what core's migrations make of a Double split
-into an Int (see the test)."""
+into an Int (see the test). It runs in-process and over HTTP (`/query/1`, `/schema/1/update?force=true`)."""
 
 from __future__ import annotations
 
+import http.client
+import json
 import random
+import typing as t
 
+import pytest
 
 import fql
+from fql.server import ServerThread
 from tests.core_qa import SCALE
 from tests.helpers import QueryEndpoint
 
 
-def q(db: fql.Database, text: str, secret: str = "secret", *, typecheck: bool | None = None):
-    """The `data` of `text` sent to `/query/1` as the driver (or `fauna eval`) sends it."""
-    return QueryEndpoint(secret).ok(db, text, typecheck=typecheck)
+class Embedded:
+    """The flow run in-process: `/query/1`'s handler and `Database.push_schema`."""
+
+    def __init__(self, db: fql.Database):
+        self.db = db
+
+    def query(self, text: str, secret: str, typecheck: bool | None) -> t.Any:
+        return QueryEndpoint(secret).ok(self.db, text, typecheck=typecheck)
+
+    def push(self, fsl_text: str, secret: str) -> None:
+        self.db.push_schema({"main.fsl": fsl_text}, secret=secret)
+
+
+class OverHttp:
+    """The flow as run.sh runs it against a node: `fauna eval` and the driver post `/query/1`, and
+    `fauna schema push --force` posts the files to `/schema/1/update?force=true` as form data."""
+
+    def __init__(self, port: int):
+        self.port = port
+
+    def _post(self, path: str, body: bytes, headers: dict) -> dict:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            conn.request("POST", path, body, headers)
+            response = conn.getresponse()
+            answer = json.loads(response.read())
+        finally:
+            conn.close()
+        assert response.status == 200, answer
+        return answer
+
+    def query(self, text: str, secret: str, typecheck: bool | None) -> t.Any:
+        headers = {"Authorization": f"Bearer {secret}", "X-Format": "simple"}
+        if typecheck is not None:
+            headers["X-Typecheck"] = "true" if typecheck else "false"
+        return self._post("/query/1", json.dumps({"query": text}).encode(), headers)["data"]
+
+    def push(self, fsl_text: str, secret: str) -> None:
+        boundary = "qa-schema-manipulation"
+        body = (f'--{boundary}\r\nContent-Disposition: form-data; name="main.fsl"; filename="main.fsl"\r\n'
+                f"Content-Type: application/octet-stream\r\n\r\n{fsl_text}\r\n--{boundary}--\r\n").encode()
+        kind = f"multipart/form-data; boundary={boundary}"
+        self._post("/schema/1/update?force=true", body, {"Authorization": f"Bearer {secret}", "Content-Type": kind})
+
+
+@pytest.fixture(params=["embedded", "http"])
+def flow(request):
+    if request.param == "embedded":
+        yield Embedded(fql.connect())
+        return
+    with ServerThread(fql.connect()) as running:
+        yield OverHttp(running.port)
+
 
 #: Each version's typed fields (name suffix, type, default) and the migrations it adds to the last one's.
 VERSIONS = {
@@ -68,7 +123,7 @@ def new_doc(rand: random.Random, version: int) -> str:
     return "{ " + ", ".join(f"v{version}_{n}: {v}" for n, v in zip(names, values)) + " }"
 
 
-def driver_round(db: fql.Database, secret: str, rand: random.Random) -> int:
+def driver_round(db, secret: str, rand: random.Random) -> int:
     """One pass of index.js's loop for one database: the index is there and queryable (or absent), the
     version is read off the first document's keys, and createDocCount documents of it are made."""
     index = q(db, 'test_schema.definition.indexes["IndexOneField"]', secret)
@@ -80,20 +135,25 @@ def driver_round(db: fql.Database, secret: str, rand: random.Random) -> int:
     return version
 
 
-def admin_key(db: fql.Database, name: str) -> str:
+def admin_key(db, name: str) -> str:
     """run.sh: the database (made if missing) and an admin key to it, as `fauna eval ... | jq .secret`."""
     return q(db, f"if (!Database.byName('{name}').exists()) Database.create({{name:'{name}'}}); "
                  f"Key.create({{role:'admin',database:'{name}'}})")["secret"]
 
 
-def user_docs(db: fql.Database, secret: str) -> dict:
+def user_docs(db, secret: str) -> dict:
     """Every document's fields but its ts, by id."""
     docs = q(db, "test_schema.all().toArray()", secret, typecheck=False)
     return {d["id"]: {k: v for k, v in d.items() if k not in ("ts", "coll")} for d in docs}
 
 
-def test_schema_manipulation():
-    db = fql.connect()
+def q(flow, text: str, secret: str = "secret", *, typecheck: bool | None = None) -> t.Any:
+    """The `data` of `text` sent to `/query/1` as the driver (or `fauna eval`) sends it."""
+    return flow.query(text, secret, typecheck)
+
+
+def test_schema_manipulation(flow):
+    db = flow
     assert q(db, "if (!Collection.byName('test_lock').exists()) { Collection.create({name:'test_lock'}); true } else { false }") is True
     assert q(db, "if (!Collection.byName('test_lock').exists()) { Collection.create({name:'test_lock'}); true } else { false }") is False
     dev, prod = admin_key(db, "testdb_dev"), admin_key(db, "testdb_prod")
@@ -108,14 +168,14 @@ def test_schema_manipulation():
         seed = random.randrange(2**32)
         assert [driver_round(db, key, random.Random(seed)) for key in (dev, prod)] == [1, 1]
         for key in (dev, prod):
-            db.push_schema({"main.fsl": fsl(1)}, secret=key)
+            db.push(fsl(1), key)
         assert [driver_round(db, key, random.Random(seed + 1)) for key in (dev, prod)] == [1, 1]
         before = {key: set(user_docs(db, key)) for key in (dev, prod)}
         for version in (2, 3, 4):
-            db.push_schema({"main.fsl": fsl(version)}, secret=dev)
+            db.push(fsl(version), dev)
             assert driver_round(db, dev, random.Random(seed + version)) == version
             assert driver_round(db, prod, random.Random(seed + version)) == 1
-        db.push_schema({"main.fsl": fsl(4)}, secret=prod)
+        db.push(fsl(4), prod)
         assert driver_round(db, prod, random.Random(seed)) == 4
         dev_docs, prod_docs = user_docs(db, dev), user_docs(db, prod)
         stepped = [dev_docs[i] for i in before[dev]]

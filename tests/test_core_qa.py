@@ -595,3 +595,27 @@ def test_fqlx_read_of_a_set_field(client, fqlx):
     assert body["summary"] == (
         "error: Type `Set<fqlxCRUD>` does not have field `indexed_field`\n"
         "at *query*:2:6\n  |\n2 |  doc.indexed_field\n  |      ^^^^^^^^^^^^^\n  |")
+
+
+def test_nvidia_index(client):
+    """NvidiaIndex.scala: each new user token is found at once through each of its indexes (by token,
+    unique; by id and device, unique; by id), paged plainly and mapped to its documents."""
+    db = setup(client, "NvidiaIndex")
+    create_collection(client, db, "user_tokens")
+    create_index(client, db, "user_tokens_by_token", "user_tokens", [["data", "token"]], unique=True)
+    create_index(client, db, "user_tokens_by_scope", "user_tokens", [["data", "id"], ["data", "deviceId"]], unique=True)
+    create_index(client, db, "user_tokens_by_user", "user_tokens", [["data", "id"]])
+    gen = Gen(19)
+    alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    ids = [gen.string(18, 18, alnum) for _ in range(5)]
+    terms = {"token": lambda d: d["token"], "scope": lambda d: [d["id"], d["deviceId"]], "user": lambda d: d["id"]}
+    for _ in range(20 * SCALE):
+        data = {"id": ids[gen.int(len(ids))], "se": gen.string(32, 32, alnum), "token": gen.string(32, 32, alnum),
+                "deviceId": gen.string(44, 44, alnum), "expiration": f"20{gen.int(90) + 10}-0{gen.int(9) + 1}-1{gen.int(9)}",
+                "lastLogIn": "2024-01-01", "deviceDescription": gen.string(8, 20)}
+        made = client.run(db.server, {"create": class_ref("user_tokens"), "params": obj(data=obj(**data))})
+        for name, term in terms.items():
+            page = paginate(match(f"user_tokens_by_{name}", term(data)))
+            assert made["ref"] in client.run(db.server, page)["data"]
+            mapped = client.run(db.server, {"map": {"lambda": "x", "expr": {"get": {"var": "x"}}}, "collection": page})
+            assert made["ref"] in [doc["ref"] for doc in mapped["data"]]

@@ -619,3 +619,60 @@ def test_nvidia_index(client):
             assert made["ref"] in client.run(db.server, page)["data"]
             mapped = client.run(db.server, {"map": {"lambda": "x", "expr": {"get": {"var": "x"}}}, "collection": page})
             assert made["ref"] in [doc["ref"] for doc in mapped["data"]]
+
+
+def test_compaction_stress(client):
+    """CompactionStress.scala: batches of documents (a `key`, random bytes) made with Do, then removed
+    whole by Remove of every event of each document an index's events page names; each pass takes a
+    page of the key's documents away (their history, and so their index entries, gone)."""
+    import base64
+
+    db = setup(client, "compaction-stress")
+    create_collection(client, db, "docs")
+    create_index(client, db, "docs_per_key", "docs", [["data", "key"]])
+    gen, batch, per_page = Gen(20), 4, 3
+    made = {key: 0 for key in range(3)}
+
+    def create(key: int):
+        docs = [{"create": class_ref("docs"), "params": obj(data=obj(
+            key=key, bytes={"@bytes": base64.b64encode(gen.rand.randbytes(16)).decode()}))} for _ in range(batch)]
+        client.run(db.server, {"do": docs})
+        made[key] += batch
+
+    def remove(key: int):
+        each_version = {"lambda": "docEvt", "expr": {
+            "remove": {"select": "document", "from": {"var": "docEvt"}},
+            "ts": {"select": "ts", "from": {"var": "docEvt"}},
+            "action": {"select": "action", "from": {"var": "docEvt"}}}}
+        each_doc = {"lambda": "setEvt", "expr": {"foreach": each_version, "collection": paginate(
+            {"events": {"select": "document", "from": {"var": "setEvt"}}})}}
+        client.run(db.server, {"foreach": each_doc, "collection": paginate({"events": match("docs_per_key", key)}, per_page)})
+        made[key] -= min(per_page, made[key])
+
+    for key in made:
+        create(key)
+    for _ in range(15 * SCALE):
+        (create if gen.rand.random() < 0.5 else remove)(gen.int(len(made)))
+        for key, count in made.items():
+            assert len(page_all(client, db.server, lambda after: paginate(match("docs_per_key", key), 50, after))) == count
+
+
+def test_cpu(client):
+    """CPU.scala: a Let of thousands of numeric strings, ToInteger of each, then Pow (squared and to the
+    4th) and Sqrt of each: a compute-only query answers them all."""
+    import math
+
+    db = setup(client, "CPU")
+    gen = Gen(21)
+    strings = [str(gen.int(2**31 - 1)) for _ in range(2048)]
+    nums = {"map": {"lambda": "s", "expr": {"to_integer": {"var": "s"}}}, "collection": {"var": "arr"}}
+    body = [{"var": "nums"},
+            {"map": {"lambda": "n", "expr": {"pow": {"var": "n"}}}, "collection": {"var": "nums"}},
+            {"map": {"lambda": "n", "expr": {"pow": {"var": "n"}, "exp": 4}}, "collection": {"var": "nums"}},
+            {"map": {"lambda": "n", "expr": {"sqrt": {"var": "n"}}}, "collection": {"var": "nums"}}]
+    got = client.run(db.server, {"let": {"arr": strings, "nums": nums}, "in": body})
+    ints = [int(s) for s in strings]
+    assert got[0] == ints
+    assert all(math.isclose(p, n ** 2) for p, n in zip(got[1], ints))
+    assert all(math.isclose(p, n ** 4) for p, n in zip(got[2], ints))
+    assert all(math.isclose(r, math.sqrt(n)) for r, n in zip(got[3], ints))

@@ -490,6 +490,22 @@ def test_typechecks_sets(authors):
 
 
 @pytest.mark.parametrize(
+    ("query", "at"),
+    [
+        ("Author.byName('Alice').name", 23),
+        # Bound to a name first (core's QA FqlxSimpleCRUD reads `doc.indexed_field` of its index's set):
+        # the set is the signature's, of no span, so core's MissingField has no hint either.
+        ("let doc = Author.byName('Alice')\ndoc.name", 37),
+        ("let s = Author.all().where(a => true)\ns.name", 40),
+    ],
+)
+def test_a_sets_missing_field(authors, query, at):
+    """TyperExprs' MethodChain.Select constrains the set to have the field; TypeConstraintFailure's
+    MissingField shows no hint for a value of no span (a built-in signature's result)."""
+    assert errors_of(authors, query) == [("Type `Set<Author>` does not have field `name`", at, at + 4)]
+
+
+@pytest.mark.parametrize(
     ("query", "shown"),
     [
         # FQL2DocRefSpec "Ref<Doc>": a collection called is a reference.

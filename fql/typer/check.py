@@ -215,6 +215,8 @@ class Checker:
     #: element core shows as the checker does: of an array literal of literals (core's Tup element, the
     #: union of its items: TyperCoreSpec `[1, 2].foo()`), or of a stdlib value of no type parameter.
     elements_on: set[ast.Span] = field(factory=set)
+    #: Where the query calls a user function (its result's type is spanned in the function's FSL).
+    user_calls: set[ast.Span] = field(factory=set)
     #: Where the annotations of the `let`s so far are: the variable's type is typed there (TyperExprs
     #: typeLetRhs' Skolemized signature), so a failure of it is placed there, a cause of the use's.
     annotated: set[ast.Span] = field(factory=set)
@@ -767,6 +769,7 @@ class Checker:
         if made == node.span and _signature_null(fn, [found for found, _ in typed]):
             self.spanless.add(node.span)
         if made == node.span and isinstance(fn, Named) and fn.name == "UserFunction":
+            self.user_calls.add(node.span)
             found = self._schema_null(found, self.env.result_null(fn) if self.query else None)
         return found, made
 
@@ -2028,7 +2031,14 @@ class Checker:
         elif _plain_set(receiver) and self.env.has_member(receiver, name) is False:
             # A set (or event source) of a document type (`Set<P>`), right where a call made it (`P.all()`):
             # core's missing field at the name, no hint (the call ends where the dot starts).
-            if origin is None or origin.end != before.end:
+            if origin is None or (origin.end != before.end and (origin not in self.made or origin in self.user_calls)):
+                return UNKNOWN
+            if origin.end != before.end:
+                # A built-in's set bound to a name (`let s = P.all(); s.foo`, FqlxSimpleCRUD's read): the
+                # set is the signature's result, which has no span in core (TypeConstraintFailure.MissingField
+                # shows no hint for a spanless value), so the error is the same, hint-less. (A user
+                # function's signature is spanned in its FSL: where core's hint goes is not modelled.)
+                self.fail(f"Type `{display(receiver)}` does not have field `{name}`", at)
                 return UNKNOWN
             shown = display(receiver)
         elif isinstance(receiver, Named) and not receiver.args and self.env.has_member(receiver, name) is False:

@@ -329,7 +329,8 @@ MAX_INITIAL_LINE, MAX_HEADER_SIZE = 16 * 1024, 8 * 1024
 def head_fits(method: str, target: str, version: str, pairs: t.Iterable[tuple[str, str]]) -> bool:
     """Whether an HTTP/1 request's head is within the limits of core's HttpServerCodec: its request line
     (`GET /?q=... HTTP/1.1`) and its header lines (`Name: value`) counted without their line ends. An
-    HTTP/2 request is not read line by line, and passes."""
+    HTTP/2 request is not read line by line, and passes (its header list is bounded by the HTTP/2 settings,
+    fql/server/run.py)."""
     if not version.startswith("1"):
         return True
     if len(method) + len(target) + len(version) + 7 > MAX_INITIAL_LINE:

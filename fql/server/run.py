@@ -41,6 +41,11 @@ PING_TIMEOUT = 8
 #: How long `stop()` lets connections close before the server's worker is stopped anyway (its threads may
 #: then outlive the stop, with what connections they still hold).
 DRAIN_TIMEOUT = 15
+#: Core's HTTP/2 settings (HttpServer's frame codec): as many streams at once on a connection as a client
+#: likes (CoreConfig's http_max_concurrent_streams, Int.MaxValue), and Netty's default header list of at
+#: most 8 KiB, past which a stream is answered 431 (Granian's defaults are 200 streams and 16 MiB).
+MAX_CONCURRENT_STREAMS = 2**31 - 1
+MAX_HEADER_LIST_SIZE = 8 * 1024
 #: Granian's log level for each of ours: its INFO lines repeat what `fql serve` prints.
 _GRANIAN_LEVELS = {
     "debug": LogLevels.debug,
@@ -157,7 +162,12 @@ class ServerThread:
             log_enabled=True,
             log_level=_GRANIAN_LEVELS[self._log_level],
             log_access=self._log_level == "debug",
-            http2_settings=HTTP2Settings(keep_alive_interval=PING_INTERVAL_MS, keep_alive_timeout=PING_TIMEOUT),
+            http2_settings=HTTP2Settings(
+                keep_alive_interval=PING_INTERVAL_MS,
+                keep_alive_timeout=PING_TIMEOUT,
+                max_concurrent_streams=MAX_CONCURRENT_STREAMS,
+                max_headers_size=MAX_HEADER_LIST_SIZE,
+            ),
         )
         _quiet_granian(self._log_level)
         self._server.workers_kill_timeout = DRAIN_TIMEOUT

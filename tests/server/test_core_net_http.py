@@ -1,0 +1,321 @@
+"""Core's HTTP server specs (ext/net/src/test/scala: HttpRequestHandlerSpec, HttpServerSpec, Http2Spec,
+HttpResponseSpec, HttpBodySpec, SimpleNettyServerSpec) against `fql serve`: what a client sees of core's
+HttpServer and HttpRequestHandler, asked over raw sockets and HTTP/2 frames where a driver would not."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+
+import h2.config
+import h2.connection
+import h2.events
+import h2.settings
+import pytest
+
+import fql
+from fql.server import ServerThread
+
+from .conftest import Raw
+
+AUTH = b"Authorization: Bearer secret\r\n"
+#: Core's HttpServer.MaxRequestSize.
+MAX_REQUEST = 8 * 1024 * 1024
+TOO_LARGE = {"errors": [{"code": "request too large", "description": "Request entity is too large"}]}
+
+
+class Wire:
+    """One HTTP/1.1 connection read answer by answer, as HttpRequestHandlerSpec's socket reads it."""
+
+    def __init__(self, port: int, timeout: float = 10):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        self.buffer = b""
+
+    def send(self, data: bytes) -> None:
+        self.sock.sendall(data)
+
+    def _fill(self) -> bool:
+        chunk = self.sock.recv(65536)
+        self.buffer += chunk
+        return bool(chunk)
+
+    def answer(self, head: bool = False) -> tuple[str, list[tuple[str, str]], bytes]:
+        """The next answer: its status line, its header lines (names lower-cased) and its body (none for
+        the answer to a HEAD request)."""
+        while b"\r\n\r\n" not in self.buffer:
+            assert self._fill(), self.buffer
+        lines, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
+        status, *lines = lines.decode("latin-1").split("\r\n")
+        headers = [(name.lower(), value.strip()) for name, _, value in (line.partition(":") for line in lines)]
+        length = 0 if head else int(dict(headers).get("content-length", "0"))
+        while len(self.buffer) < length:
+            assert self._fill(), self.buffer
+        body, self.buffer = self.buffer[:length], self.buffer[length:]
+        return status, headers, body
+
+    def closed(self) -> bool:
+        """Whether the server closed the connection (within the socket's timeout)."""
+        try:
+            return not self._fill()
+        except socket.timeout:
+            return False
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def post(path: str, body: bytes, *lines: bytes) -> bytes:
+    return b"POST %s HTTP/1.1\r\nHost: x\r\n%s%sContent-Length: %d\r\n\r\n%s" % (
+        path.encode(),
+        AUTH,
+        b"".join(lines),
+        len(body),
+        body,
+    )
+
+
+def chunked(path: str, chunks: list[bytes]) -> bytes:
+    """A POST whose body comes in `chunks` (Transfer-Encoding: chunked), then the last, empty one."""
+    encoded = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for chunk in chunks)
+    return b"POST %s HTTP/1.1\r\nHost: x\r\n%sTransfer-Encoding: chunked\r\n\r\n%s0\r\n\r\n" % (
+        path.encode(),
+        AUTH,
+        encoded,
+    )
+
+
+def h2_settings(port: int) -> dict[str, int]:
+    """The SETTINGS the server sends first on an HTTP/2 (prior knowledge) connection, by name."""
+    conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True))
+    conn.initiate_connection()
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(conn.data_to_send())
+        while True:
+            data = sock.recv(65536)
+            assert data, "the server closed the connection"
+            for event in conn.receive_data(data):
+                if isinstance(event, h2.events.RemoteSettingsChanged):
+                    return {h2.settings.SettingCodes(k).name: v.new_value for k, v in event.changed_settings.items()}
+
+
+def h2_exchange(port: int, headers: list[tuple[str, str]], body: bytes = b"") -> tuple[dict[str, str], bytes]:
+    """One HTTP/2 request by prior knowledge: the answer's headers and body."""
+    conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True, header_encoding="utf-8"))
+    conn.initiate_connection()
+    found: dict[str, str] = {}
+    data = b""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        conn.send_headers(1, headers, end_stream=not body)
+        if body:
+            conn.send_data(1, body, end_stream=True)
+        sock.sendall(conn.data_to_send())
+        while True:
+            chunk = sock.recv(65536)
+            assert chunk, "the server closed the connection"
+            for event in conn.receive_data(chunk):
+                if isinstance(event, h2.events.ResponseReceived):
+                    found = dict(event.headers)
+                elif isinstance(event, h2.events.DataReceived):
+                    data += event.data
+                    conn.acknowledge_received_data(event.flow_controlled_length, 1)
+                elif isinstance(event, (h2.events.StreamEnded, h2.events.StreamReset)):
+                    return found, data
+            sock.sendall(conn.data_to_send())
+
+
+def h2_query(port: int, *extra: tuple[str, str]) -> list[tuple[str, str]]:
+    return [
+        (":method", "POST"),
+        (":scheme", "http"),
+        (":authority", "x"),
+        (":path", "/"),
+        ("authorization", "Bearer secret"),
+        *extra,
+    ]
+
+
+@pytest.fixture
+def raw(server):
+    return Raw(server.port)
+
+
+# HttpRequestHandlerSpec
+
+
+def test_a_non_chunked_request(server):
+    wire = Wire(server.port)
+    wire.send(post("/", b'{"add": [1, 2]}'))
+    status, _, body = wire.answer()
+    assert (status, body) == ("HTTP/1.1 200 OK", b'{"resource":3}')
+
+
+@pytest.mark.parametrize("pieces", [1, 4])
+def test_a_chunked_request_is_read_whole(server, pieces):
+    """HttpRequestHandlerSpec "should handle a chunked request (1 chunk)" and "(4 chunks)": the chunks of a
+    `Transfer-Encoding: chunked` body are the body, joined."""
+    text = "x" * 8192
+    body = json.dumps({"concat": [text, "!"]}).encode()
+    size = -(-len(body) // pieces)
+    wire = Wire(server.port)
+    wire.send(chunked("/", [body[at : at + size] for at in range(0, len(body), size)]))
+    status, _, answer = wire.answer()
+    assert (status, json.loads(answer)) == ("HTTP/1.1 200 OK", {"resource": text + "!"})
+
+
+def test_a_large_unchunked_request(raw):
+    """HttpRequestHandlerSpec "should handle an unchunked large request as a chunked request": 2 MB in
+    one body, under core's 8 MiB MaxRequestSize, is read whole."""
+    text = "y" * (2 * 1000 * 1000)
+    status, _, body = raw.query({"length": text})
+    assert (status, body) == (200, {"resource": len(text)})
+
+
+def test_a_large_chunked_request_is_refused(server):
+    """HttpRequestHandlerSpec "should reject a large chunked request" and HttpBodySpec "Chunked rejects large
+    requests": a chunked body past MaxRequestSize (8 MiB), in 16 KiB chunks (MaxChunkSize), is 413; the
+    connection then serves on."""
+    wire = Wire(server.port, timeout=30)
+    chunk = b"z" * (16 * 1024)
+    wire.send(chunked("/", [b'"'] + [chunk] * (MAX_REQUEST // len(chunk)) + [b'"']))
+    status, _, body = wire.answer()
+    assert (status, json.loads(body)) == ("HTTP/1.1 413 Payload Too Large", TOO_LARGE)
+
+
+def test_a_content_length_past_the_limit_is_refused(server):
+    """HttpBodySpec "Chunked rejects content length > max limit": a declared length past 8 MiB is refused.
+    (Core answers before the body has come; fql reads and drops it first, so that a client still sending
+    gets the answer rather than a reset connection.)"""
+    wire = Wire(server.port, timeout=30)
+    wire.send(post("/", b"[" + b" " * (9 * 1024 * 1024) + b"1]"))
+    status, _, body = wire.answer()
+    assert (status, json.loads(body)) == ("HTTP/1.1 413 Payload Too Large", TOO_LARGE)
+
+
+def test_keep_alive(server):
+    """HttpRequestHandlerSpec "handles keepalive": six requests on one connection, each answered
+    `connection: keep-alive` with a traceparent, then one with `Connection: close`, answered `close`,
+    after which the server closes the connection."""
+    wire = Wire(server.port)
+    for i in range(6):
+        wire.send(b"GET /ping?scope=r%d HTTP/1.1\r\nConnection: keep-alive\r\n\r\n" % i)
+        status, headers, body = wire.answer()
+        named = dict(headers)
+        assert (status, named["connection"], body) == ("HTTP/1.1 200 OK", "keep-alive", b'{"resource":"Scope node is OK"}')
+        assert named["traceparent"].startswith("00-") and named["content-type"].startswith("application/json")
+    wire.send(b"GET /ping?scope=rX HTTP/1.1\r\nConnection: close\r\n\r\n")
+    status, headers, _ = wire.answer()
+    assert (status, dict(headers)["connection"]) == ("HTTP/1.1 200 OK", "close")
+    assert wire.closed()
+    wire.close()
+
+
+def test_expect_100_continue_is_answered_before_the_body(server):
+    """HttpRequestHandler writes `100 Continue` when the request expects it, before the body is sent."""
+    wire = Wire(server.port)
+    wire.send(b"POST / HTTP/1.1\r\nHost: x\r\n%sExpect: 100-continue\r\nContent-Length: 3\r\n\r\n" % AUTH)
+    status, _, _ = wire.answer()
+    assert status == "HTTP/1.1 100 Continue"
+    wire.send(b"[1]")
+    status, _, body = wire.answer()
+    assert (status, body) == ("HTTP/1.1 200 OK", b'{"resource":[1]}')
+    wire.close()
+
+
+def test_a_head_answer_has_the_length_and_no_body(server):
+    """HttpMessage.writeTo for a HEAD request: the headers of the answer (its Content-Length too), no
+    content."""
+    wire = Wire(server.port)
+    wire.send(b"HEAD /ping HTTP/1.1\r\nHost: x\r\n\r\n")
+    status, headers, _ = wire.answer(head=True)
+    assert (status, dict(headers)["content-length"]) == ("HTTP/1.1 200 OK", "32")
+    wire.send(b"GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
+    # Nothing came between: the next answer is the GET's.
+    assert wire.answer()[2] == b'{"resource":"Scope write is OK"}'
+    wire.close()
+
+
+def test_traceparent(raw):
+    """HttpRequestHandlerSpec "traceparent header": without one the answer starts a new trace; with one
+    its trace id is kept and its flags cleared (no x-trace-secret), under a new span id."""
+    fresh = raw("GET", "/ping")[1]["traceparent"]
+    version, trace, span, flags = fresh.split("-")
+    assert (version, len(trace), len(span), flags) == ("00", 32, 16, "00") and int(trace, 16)
+    sent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-23"
+    kept = raw("GET", "/ping", headers={"traceparent": sent})[1]["traceparent"].split("-")
+    assert (kept[1], kept[3]) == ("0af7651916cd43dd8448eb211c80319c", "00") and kept[2] != "b7ad6b7169203331"
+
+
+# Http2Spec, HttpServer's HTTP/2 settings
+
+
+def test_http2_prior_knowledge(server):
+    """Http2Spec "server can handle an HTTP/2 prior knowledge connection"."""
+    headers, body = h2_exchange(server.port, h2_query(server.port), b'{"add": [1, 2]}')
+    assert (headers[":status"], body) == ("200", b'{"resource":3}')
+
+
+def test_http2_settings_are_core_s(server):
+    """Core's HttpServer builds its HTTP/2 codec with Netty's default settings (a header list of at most
+    8 KiB) and `http_max_concurrent_streams` streams at once, Int.MaxValue unless configured
+    (CoreConfig): a client may open as many streams on one connection as it likes."""
+    settings = h2_settings(server.port)
+    assert settings["MAX_CONCURRENT_STREAMS"] == 2**31 - 1
+    assert settings["MAX_HEADER_LIST_SIZE"] == 8192
+
+
+def test_http2_headers_past_the_list_size_are_431(server):
+    """A header list past SETTINGS_MAX_HEADER_LIST_SIZE: Netty's Http2ConnectionHandler answers the stream
+    `431 Request Header Fields Too Large` and ends it, and the connection serves on."""
+    headers, _ = h2_exchange(server.port, h2_query(server.port, ("x-filler", "f" * 9000)), b"[1]")
+    assert headers[":status"] == "431"
+    headers, body = h2_exchange(server.port, h2_query(server.port, ("x-filler", "f" * 7000)), b"[1]")
+    assert (headers[":status"], body) == ("200", b'{"resource":[1]}')
+
+
+# SimpleNettyServerSpec
+
+
+def test_starts_and_stops():
+    """SimpleNettyServerSpec "starts and stops": nothing listens before start or after stop."""
+    server = ServerThread(fql.connect())
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", server.port), timeout=5).close()
+    server.start()
+    try:
+        assert Raw(server.port)("GET", "/ping")[0] == 200
+    finally:
+        server.stop()
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", server.port), timeout=5).close()
+
+
+def test_binding_an_address_not_of_this_machine_fails():
+    """SimpleNettyServerSpec "fails to bind to invalid address": 8.8.8.8 is no address of this machine."""
+    with pytest.raises(OSError):
+        ServerThread(fql.connect(), host="8.8.8.8", port=8888)
+
+
+def test_many_clients_at_once(server):
+    """Concurrent connections are each answered in turn (no answer crosses to another connection)."""
+    found: dict[int, object] = {}
+
+    def ask(i: int) -> None:
+        found[i] = Raw(server.port).query({"add": [i, 1]})[2]
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert found == {i: {"resource": i + 1} for i in range(16)}
+
+
+def test_a_connection_closed_before_a_request_is_no_failure(server):
+    """HttpServerSpec "server can handle a closed connection in the middle of a handshake": a client that
+    connects and leaves at once (a load balancer's health check) leaves the server serving."""
+    for _ in range(5):
+        socket.create_connection(("127.0.0.1", server.port), timeout=5).close()
+    time.sleep(0.1)
+    assert Raw(server.port)("GET", "/ping")[0] == 200

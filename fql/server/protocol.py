@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import re
@@ -20,6 +21,13 @@ SCHEMA_PREFIX = "/schema/1"
 #: How much of an oversized body is read and dropped before answering, so that the client, still
 #: sending, gets the 413 instead of a reset connection. Past this the rest is left unread.
 DRAIN_LIMIT = 64 * 1024 * 1024
+#: How long (seconds) a body that has begun may go without anything more coming: core's
+#: network_http_read_timeout_ms, after which it answers 408 (`ClientTimedOut`).
+READ_TIMEOUT = 60.0
+#: The largest body RSGI reads in one call (within READ_TIMEOUT as a whole, which only a client sending
+#: under 17 KiB/s could take); a larger one is read chunk by chunk, each within READ_TIMEOUT, as core's
+#: reader idle time counts.
+WHOLE_READ = 1024 * 1024
 
 #: Each protocol status with its v4 and v10 error codes (core's `ProtocolErrorCode` names).
 CODES: dict[int, tuple[str, str]] = {
@@ -88,6 +96,21 @@ def too_large() -> ProtocolError:
 
 def bad_header(name: str, problem: str) -> ProtocolError:
     return ProtocolError(400, f"Invalid header '{name}': {problem}")
+
+
+class ClientTimedOut(Exception):
+    """Nothing more of a request's body came within the read timeout: core's HttpServerTimeoutHandler
+    raises Netty's ReadTimeoutException, which Application.handleChannelException answers 408, bare, and
+    the connection is closed."""
+
+
+async def _within(idle: float, reading: t.Awaitable[t.Any]) -> t.Any:
+    """What `reading` gives, or ClientTimedOut after `idle` seconds."""
+    try:
+        async with asyncio.timeout(idle):
+            return await reading
+    except TimeoutError:
+        raise ClientTimedOut() from None
 
 
 def internal(exc: BaseException) -> ProtocolError:
@@ -372,8 +395,8 @@ class ASGIChannel:
         self.receive = receive
         self.send = send
 
-    async def read(self, head: Head, limit: int, started: float) -> Request:
-        return await read_request(head, self.receive, limit, started)
+    async def read(self, head: Head, limit: int, started: float, idle: float = READ_TIMEOUT) -> Request:
+        return await read_request(head, self.receive, limit, started, idle)
 
     async def respond(self, status: int, headers: Headers, body: bytes) -> None:
         raw = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers]
@@ -389,8 +412,9 @@ class RSGIChannel:
     def __init__(self, protocol: t.Any, head: Head, limit: int = MAX_BODY):
         self.protocol = protocol
         declared = head.headers.get("content-length", "")
-        #: Read the body in one call when its declared size is within the limit; else chunk by chunk.
-        self.whole = declared.isdigit() and int(declared) <= limit
+        #: Read the body in one call when its declared size is within the limit and WHOLE_READ; else chunk by
+        #: chunk.
+        self.whole = declared.isdigit() and int(declared) <= min(limit, WHOLE_READ)
         self.chunks: t.Any = None
         self.finished = False
         self.status = 200
@@ -413,14 +437,14 @@ class RSGIChannel:
             self.finished = True
             return {"type": "http.request", "body": b"", "more_body": False}
 
-    async def read(self, head: Head, limit: int, started: float) -> Request:
-        """The request with its body; one declared within the limit is read in one call into Granian."""
+    async def read(self, head: Head, limit: int, started: float, idle: float = READ_TIMEOUT) -> Request:
+        """The request with its body; one declared within the limit (and WHOLE_READ) is read in one call into
+        Granian. ClientTimedOut where the body stops coming for `idle` seconds."""
         if not self.whole or self.chunks is not None or self.finished:
-            return await read_request(head, self.receive, limit, started)
+            return await read_request(head, self.receive, limit, started, idle)
         self.finished = True
-        return Request(
-            head.method, head.path, head.params, head.headers, await self.protocol(), started, version=head.version
-        )
+        body = await _within(idle, self.protocol())
+        return Request(head.method, head.path, head.params, head.headers, body, started, version=head.version)
 
     async def send(self, message: dict) -> None:
         if message["type"] == "http.response.start":
@@ -441,24 +465,24 @@ class RSGIChannel:
 
 
 async def read_request(
-    head: Head, receive: t.Callable, limit: int = MAX_BODY, started: float | None = None
+    head: Head, receive: t.Callable, limit: int = MAX_BODY, started: float | None = None, idle: float = READ_TIMEOUT
 ) -> Request:
-    """The request, its body read whole; a body over `limit` bytes is `too_large()`. `started`: when it came
-    (time.monotonic(); now if not given)."""
+    """The request, its body read whole; a body over `limit` bytes is `too_large()`, one that stops coming for
+    `idle` seconds ClientTimedOut. `started`: when it came (time.monotonic(); now if not given)."""
     declared = head.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        await _drain(receive, 0)
+        await _drain(receive, 0, idle)
         raise too_large()
     chunks, size, more = [], 0, True
     while more:
-        message = await receive()
+        message = await _within(idle, receive())
         if message["type"] == "http.disconnect":
             break
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
             if message.get("more_body", False):
-                await _drain(receive, size)
+                await _drain(receive, size, idle)
             raise too_large()
         chunks.append(chunk)
         more = message.get("more_body", False)
@@ -466,9 +490,9 @@ async def read_request(
     return Request(head.method, head.path, head.params, head.headers, b"".join(chunks), started, version=head.version)
 
 
-async def _drain(receive: t.Callable, size: int) -> None:
+async def _drain(receive: t.Callable, size: int, idle: float) -> None:
     while size <= DRAIN_LIMIT:
-        message = await receive()
+        message = await _within(idle, receive())
         size += len(message.get("body", b""))
         if message["type"] == "http.disconnect" or not message.get("more_body", False):
             return

@@ -319,3 +319,55 @@ def test_a_connection_closed_before_a_request_is_no_failure(server):
         socket.create_connection(("127.0.0.1", server.port), timeout=5).close()
     time.sleep(0.1)
     assert Raw(server.port)("GET", "/ping")[0] == 200
+
+
+# HttpServerTimeoutHandler, Application.handleChannelException
+
+TIMED_OUT = b'{"error":"request timeout: Client timed out."}'
+
+
+@pytest.fixture(params=["rsgi", "asgi"])
+def impatient(request):
+    """A server that waits half a second for the rest of a body (core waits network_http_read_timeout_ms,
+    a minute)."""
+    with ServerThread(fql.connect(), interface=request.param, read_timeout=0.5, max_body=4 * 1024 * 1024) as running:
+        yield running
+
+
+@pytest.mark.parametrize("length", [100, 2 * 1024 * 1024])
+def test_a_body_that_stops_coming_is_a_request_timeout(impatient, length):
+    """HttpServerTimeoutHandler: a request whose body has begun and then nothing more comes for the read
+    timeout is a ReadTimeoutException, which Application.handleChannelException answers 408
+    `{"error":"request timeout: Client timed out."}` before the channel is closed."""
+    wire = Wire(impatient.port)
+    wire.send(b"POST / HTTP/1.1\r\nHost: x\r\n%sContent-Length: %d\r\n\r\n[1," % (AUTH, length))
+    status, headers, body = wire.answer()
+    assert (status, body, dict(headers)["content-type"]) == (
+        "HTTP/1.1 408 Request Timeout",
+        TIMED_OUT,
+        "application/json;charset=utf-8",
+    )
+    assert wire.closed()
+    wire.close()
+
+
+def test_a_slow_body_that_keeps_coming_is_read(impatient):
+    """The read timeout is idle time: a body whose pieces come within it is read however long it takes
+    in all (IdleStateHandler's reader idle time), over HTTP/1.1 chunks."""
+    wire = Wire(impatient.port)
+    wire.send(b"POST / HTTP/1.1\r\nHost: x\r\n%sTransfer-Encoding: chunked\r\n\r\n" % AUTH)
+    for piece in (b"[1", b", 2", b"]"):
+        time.sleep(0.3)
+        wire.send(b"%x\r\n%s\r\n" % (len(piece), piece))
+    wire.send(b"0\r\n\r\n")
+    status, _, body = wire.answer()
+    assert (status, body) == ("HTTP/1.1 200 OK", b'{"resource":[1,2]}')
+    wire.close()
+
+
+def test_a_stalled_body_leaves_the_server_serving(impatient):
+    wire = Wire(impatient.port)
+    wire.send(b"POST /query/1 HTTP/1.1\r\nHost: x\r\n%sContent-Length: 50\r\n\r\n{" % AUTH)
+    assert wire.answer()[0] == "HTTP/1.1 408 Request Timeout"
+    wire.close()
+    assert Raw(impatient.port).query([1])[::2] == (200, {"resource": [1]})

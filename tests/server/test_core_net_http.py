@@ -371,3 +371,22 @@ def test_a_stalled_body_leaves_the_server_serving(impatient):
     assert wire.answer()[0] == "HTTP/1.1 408 Request Timeout"
     wire.close()
     assert Raw(impatient.port).query([1])[::2] == (200, {"resource": [1]})
+
+
+def test_an_idle_keep_alive_connection_is_closed_after_five_seconds(server):
+    """HttpServerTimeoutHandler: once an answer is written, a connection on which nothing comes for the
+    keep-alive timeout (network_http_keepalive_timeout_ms, 5 s) is closed; a new connection that has sent
+    nothing is not timed (the handler is only added with its first request)."""
+    fresh = Wire(server.port, timeout=1)
+    wire = Wire(server.port, timeout=3.5)
+    wire.send(b"GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert wire.answer()[0] == "HTTP/1.1 200 OK"
+    started = time.monotonic()
+    assert not wire.closed()
+    wire.sock.settimeout(5)
+    assert wire.closed() and 4.5 < time.monotonic() - started < 8.5
+    assert not fresh.closed()  # open for more than 8 s
+    fresh.send(b"GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert fresh.answer()[0] == "HTTP/1.1 200 OK"
+    wire.close()
+    fresh.close()

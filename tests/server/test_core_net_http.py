@@ -100,16 +100,19 @@ def h2_settings(port: int) -> dict[str, int]:
                     return {h2.settings.SettingCodes(k).name: v.new_value for k, v in event.changed_settings.items()}
 
 
-def h2_exchange(port: int, headers: list[tuple[str, str]], body: bytes = b"") -> tuple[dict[str, str], bytes]:
-    """One HTTP/2 request by prior knowledge: the answer's headers and body."""
+def h2_exchange(
+    port: int, headers: list[tuple[str, str]], body: bytes = b"", finish: bool = True
+) -> tuple[dict[str, str], bytes]:
+    """One HTTP/2 request by prior knowledge (its body left unfinished unless `finish`): the answer's headers
+    and body."""
     conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True, header_encoding="utf-8"))
     conn.initiate_connection()
     found: dict[str, str] = {}
     data = b""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        conn.send_headers(1, headers, end_stream=not body)
+        conn.send_headers(1, headers, end_stream=finish and not body)
         if body:
-            conn.send_data(1, body, end_stream=True)
+            conn.send_data(1, body, end_stream=finish)
         sock.sendall(conn.data_to_send())
         while True:
             chunk = sock.recv(65536)
@@ -363,6 +366,12 @@ def test_a_slow_body_that_keeps_coming_is_read(impatient):
     status, _, body = wire.answer()
     assert (status, body) == ("HTTP/1.1 200 OK", b'{"resource":[1,2]}')
     wire.close()
+
+
+def test_an_http2_body_that_stops_coming_is_a_request_timeout(impatient):
+    """Over HTTP/2 each stream has its own HttpServerTimeoutHandler: the stream is answered 408."""
+    headers, body = h2_exchange(impatient.port, h2_query(impatient.port), b"[1,", finish=False)
+    assert (headers[":status"], body) == ("408", TIMED_OUT)
 
 
 def test_a_stalled_body_leaves_the_server_serving(impatient):

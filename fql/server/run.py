@@ -1,6 +1,6 @@
 """Run the app on Granian: `serve()` for `fql serve` (until Ctrl-C), `ServerThread` for tests and embedding.
 
-Granian does the HTTP work (HTTP/1.1 and h2c on one port) in Rust and calls the ASGI app on an asyncio event
+Granian does the HTTP work (HTTP/1.1 and h2c on one port, or both over TLS) in Rust and calls the ASGI app on an asyncio event
 loop of ours, in a thread of ours: the README's Server section says why it was chosen over Hypercorn.
 """
 
@@ -12,11 +12,14 @@ import logging
 import os
 import signal
 import socket
+import ssl
 import threading
 import time
 import typing as t
+from pathlib import Path
 
-from granian.constants import HTTPModes, Interfaces
+from attrs import frozen
+from granian.constants import HTTPModes, Interfaces, SSLProtocols
 from granian.http import HTTP1Settings, HTTP2Settings
 from granian.log import LogLevels
 from granian.server.embed import Server
@@ -76,8 +79,44 @@ def reserve(host: str, port: int) -> tuple[str, int]:
     return bound[0], bound[1]
 
 
-def url(host: str, port: int) -> str:
-    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+def url(host: str, port: int, scheme: str = "http") -> str:
+    return f"{scheme}://[{host}]:{port}" if ":" in host else f"{scheme}://{host}:{port}"
+
+
+@frozen
+class TLS:
+    """Serve over TLS, as core's HTTP server does given its http_ssl_* settings (CoreConfig.httpSSL): HTTP/2
+    or HTTP/1.1 as the client's ALPN asks, TLS 1.2 or 1.3."""
+
+    #: A PEM file holding the server's private key and its certificate chain (core's http_ssl_key_file).
+    key: str
+    #: The key's password, if it is encrypted (http_ssl_password).
+    password: str | None = None
+    #: A PEM file of CA certificates (http_ssl_trust_file): given, every client must present a certificate
+    #: one of them signed, as core's ServerSSL then needs client auth.
+    trust: str | None = None
+
+    def check(self) -> None:
+        """OSError (ssl.SSLError, FileNotFoundError...) if the files cannot serve: checked before the server
+        starts, so that a bad file is named rather than failing in Granian's threads."""
+        for name in (self.key, self.trust):
+            if name is not None:
+                with open(name, "rb"):  # a missing file named as such (ssl's error names no file)
+                    pass
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(self.key, self.key, self.password)
+        if self.trust is not None:
+            context.load_verify_locations(self.trust)
+
+    def granian_options(self) -> dict[str, t.Any]:
+        return {
+            "ssl_cert": Path(self.key),
+            "ssl_key": Path(self.key),
+            "ssl_key_password": self.password,
+            "ssl_protocol_min": SSLProtocols.tls12,
+            "ssl_ca": None if self.trust is None else Path(self.trust),
+            "ssl_client_verify": self.trust is not None,
+        }
 
 
 def serve(running: ServerThread, ready: t.Callable[[], None] = lambda: None) -> None:
@@ -104,11 +143,18 @@ class ServerThread:
     """
 
     def __init__(
-        self, db: Database, host: str = "127.0.0.1", port: int = 0, *, interface: str = "rsgi", **app_options: t.Any
+        self,
+        db: Database,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        interface: str = "rsgi",
+        tls: TLS | None = None,
+        **app_options: t.Any,
     ):
         app = App(db, **app_options)
         try:
-            self._setup(app, host, port, "warning", interface)
+            self._setup(app, host, port, "warning", interface, tls)
         except BaseException:
             # The port could not be reserved: the app's worker threads (and the raised recursion limit
             # they hold, fql.stack) end here, as stop() ends them.
@@ -116,20 +162,26 @@ class ServerThread:
             raise
 
     @classmethod
-    def of(cls, app: App, host: str, port: int, log_level: str = "info", interface: str = "rsgi") -> ServerThread:
+    def of(
+        cls, app: App, host: str, port: int, log_level: str = "info", interface: str = "rsgi", tls: TLS | None = None
+    ) -> ServerThread:
         """A server thread for an app already made."""
         server = cls.__new__(cls)
-        server._setup(app, host, port, log_level, interface)
+        server._setup(app, host, port, log_level, interface, tls)
         return server
 
-    def _setup(self, app: App, host: str, port: int, log_level: str, interface: str) -> None:
+    def _setup(self, app: App, host: str, port: int, log_level: str, interface: str, tls: TLS | None) -> None:
+        if tls is not None:
+            tls.check()
         self.app = app
+        #: Served over TLS when given.
+        self.tls = tls
         #: How Granian calls the app: "rsgi" (its own interface, fewer crossings per request) or "asgi".
         self.interface = {"rsgi": Interfaces.RSGI, "asgi": Interfaces.ASGI}[interface]
         # This thread's stack is deep enough for queries on the loop; only the memory store never waits.
         app.inline = not app.db.storage.blocking
         self.host, self.port = reserve(host, port)
-        self.url = url(self.host, self.port)
+        self.url = url(self.host, self.port, "http" if tls is None else "https")
         self._log_level = log_level
         self._server: Server | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -175,6 +227,7 @@ class ServerThread:
                 max_concurrent_streams=MAX_CONCURRENT_STREAMS,
                 max_headers_size=MAX_HEADER_LIST_SIZE,
             ),
+            **({} if self.tls is None else self.tls.granian_options()),
         )
         _quiet_granian(self._log_level)
         self._server.workers_kill_timeout = DRAIN_TIMEOUT

@@ -184,6 +184,9 @@ def test_a_large_chunked_request_is_refused(server):
     wire.send(chunked("/", [b'"'] + [chunk] * (MAX_REQUEST // len(chunk)) + [b'"']))
     status, _, body = wire.answer()
     assert (status, json.loads(body)) == ("HTTP/1.1 413 Payload Too Large", TOO_LARGE)
+    wire.send(post("/", b"[1]"))
+    assert wire.answer()[::2] == ("HTTP/1.1 200 OK", b'{"resource":[1]}')
+    wire.close()
 
 
 def test_a_content_length_past_the_limit_is_refused(server):
@@ -211,6 +214,14 @@ def test_keep_alive(server):
     status, headers, _ = wire.answer()
     assert (status, dict(headers)["connection"]) == ("HTTP/1.1 200 OK", "close")
     assert wire.closed()
+    wire.close()
+
+
+def test_pipelined_requests_are_answered_in_order(server):
+    """Requests sent one after another without waiting (HTTP/1.1 pipelining) are answered in their order."""
+    wire = Wire(server.port)
+    wire.send(b"".join(post("/", b"[%d]" % i) for i in range(5)))
+    assert [wire.answer()[2] for _ in range(5)] == [b'{"resource":[%d]}' % i for i in range(5)]
     wire.close()
 
 

@@ -410,3 +410,26 @@ def test_an_idle_keep_alive_connection_is_closed_after_five_seconds(server):
     assert fresh.answer()[0] == "HTTP/1.1 200 OK"
     wire.close()
     fresh.close()
+
+
+@pytest.fixture(params=["rsgi", "asgi"])
+def either(request):
+    with ServerThread(fql.connect(), interface=request.param) as running:
+        yield running
+
+
+def test_a_head_request_for_a_stream_ends_at_once(either):
+    """HttpMessage.writeTo answers a HEAD request whose answer is chunked (a stream: core's StreamEndpoint
+    never looks at the method) with the head and the empty last chunk, leaving the events unread: the
+    answer ends at once and the connection serves on."""
+    raw = Raw(either.port)
+    raw("POST", "/query/1", '{"query": "Collection.create({ name: \\"S\\" })"}')
+    token = raw("POST", "/query/1", '{"query": "S.all().toStream()"}')[2]["data"]
+    wire = Wire(either.port)
+    body = json.dumps({"token": token}).encode()
+    wire.send(b"HEAD /stream/1 HTTP/1.1\r\nHost: x\r\n%sContent-Length: %d\r\n\r\n%s" % (AUTH, len(body), body))
+    status, headers, _ = wire.answer(head=True)
+    assert status == "HTTP/1.1 200 OK" and "x-fauna-stream-id" in dict(headers)
+    wire.send(post("/", b"[1]"))
+    assert wire.answer()[::2] == ("HTTP/1.1 200 OK", b'{"resource":[1]}')
+    wire.close()

@@ -433,3 +433,34 @@ def test_a_head_request_for_a_stream_ends_at_once(either):
     wire.send(post("/", b"[1]"))
     assert wire.answer()[::2] == ("HTTP/1.1 200 OK", b'{"resource":[1]}')
     wire.close()
+
+
+# HttpBodySpec, HttpBodyPartSpec: multipart bodies (the schema API's files)
+
+
+def test_multipart_parts_as_core_parses_them(raw):
+    """HttpBodyPartSpec: a multipart/form-data body's parts, each named by its Content-Disposition `name`
+    (spaces and all), its content up to the line break before the next boundary; lines may end in LF
+    alone, as Netty's decoder reads them."""
+    body = (
+        b'--abc1234\nContent-Disposition: form-data; name="name 1.fsl"\nContent-Type: application/octet-stream\n'
+        b"\ncollection One {}\n--abc1234\n"
+        b'Content-Disposition: form-data; name="name 2.fsl"\nContent-Type: application/octet-stream\n'
+        b"\ncollection Two {}\n--abc1234--"
+    )
+    kind = {"Content-Type": "multipart/form-data; boundary=abc1234"}
+    status, _, answer = raw("POST", "/schema/1/validate?force=true", body, kind)
+    assert (status, answer["diff"]) == (
+        200,
+        "* Adding collection `One` to name 1.fsl:1:1\n\n* Adding collection `Two` to name 2.fsl:1:1\n\n",
+    )
+    # HttpBodySpec "detect multipart requests": HttpBody.isMultipart matches the whole Content-Type with
+    # `multipart/.*`, case and all; the same body otherwise holds no files.
+    none = raw("POST", "/schema/1/validate?force=true", body, {"Content-Type": "text/plain"})[::2]
+    assert none[0] == 200 and none[1]["diff"] == ""
+    spelled = {"Content-Type": "Multipart/form-data; boundary=abc1234"}
+    assert raw("POST", "/schema/1/validate?force=true", body, spelled)[::2] == none
+    # A multipart body that is no form data is none Netty's HttpPostRequestDecoder parses.
+    mixed = {"Content-Type": "multipart/mixed; boundary=abc1234"}
+    status, _, answer = raw("POST", "/schema/1/validate?force=true", body, mixed)
+    assert (status, answer["error"]["message"]) == (400, "Request is not a valid multipart request")

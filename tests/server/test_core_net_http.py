@@ -464,3 +464,34 @@ def test_multipart_parts_as_core_parses_them(raw):
     mixed = {"Content-Type": "multipart/mixed; boundary=abc1234"}
     status, _, answer = raw("POST", "/schema/1/validate?force=true", body, mixed)
     assert (status, answer["error"]["message"]) == (400, "Request is not a valid multipart request")
+
+
+# The API's HTTP handling (ext/api: CoreApplication, FQL2Endpoint, FQL1Routes)
+
+
+@pytest.mark.parametrize("kind", [None, "text/plain", "application/xml", "application/json; charset=latin-1"])
+def test_the_query_endpoints_do_not_look_at_the_content_type(raw, kind):
+    """HttpRequestHandler takes the Content-Type as given (JSON when there is none), and the query
+    endpoints parse the body as JSON whatever it says."""
+    headers = {} if kind is None else {"Content-Type": kind}
+    assert raw("POST", "/", "[1]", headers)[::2] == (200, {"resource": [1]})
+    assert raw("POST", "/query/1", '{"query": "1"}', headers)[2]["data"] == 1
+
+
+def test_options_without_an_origin_is_no_preflight(raw):
+    """Only an OPTIONS request with an Origin is a CORS preflight (CoreApplication); another goes to its
+    endpoint: FQL2Endpoint never looks at the method, the v4 routes have no OPTIONS (405)."""
+    assert raw("OPTIONS", "/query/1", '{"query": "1 + 1"}')[2]["data"] == 2
+    status, headers, body = raw("OPTIONS", "/")
+    assert (status, headers["allow"], body["errors"][0]["code"]) == (405, "GET, POST", "method not allowed")
+    status, headers, _ = raw("OPTIONS", "/", headers={"Origin": "https://example.com"}, secret=None)
+    assert (status, headers["access-control-allow-origin"], headers["content-length"]) == (200, "https://example.com", "0")
+
+
+def test_an_empty_body(raw):
+    """No body at all: v4's `No query provided.`, v10's `No request body provided`."""
+    assert raw("POST", "/", b"")[2]["errors"][0]["description"] == "No query provided."
+    assert raw("POST", "/query/1", b"")[::2] == (
+        400,
+        {"error": {"code": "invalid_request", "message": "No request body provided"}},
+    )

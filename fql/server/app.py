@@ -44,6 +44,7 @@ from .protocol import (
     Head,
     Headers,
     ProtocolError,
+    ReadTimer,
     Request,
     Response,
     RSGIChannel,
@@ -115,7 +116,7 @@ class App:
         #: The largest request body accepted; a larger one gets 413 `request too large`.
         self.max_body = max_body
         #: How long (seconds) a request's body may stop coming before it is answered 408.
-        self.read_timeout = read_timeout
+        self.reads = ReadTimer(read_timeout)
         self.clock = TxnClock()
         self.pool = WorkerPool(workers)
         #: Run queries on the event loop's own thread (see `run`). Off unless whoever runs the loop gives its
@@ -177,7 +178,7 @@ class App:
         )
         v10 = head.path in V10_PATHS
         try:
-            request = await channel.read(head, self.max_body, request.started, self.read_timeout)
+            request = await channel.read(head, self.max_body, request.started, self.reads)
             if request.method == "OPTIONS" and "origin" in request.headers:
                 # A CORS preflight, answered before anything else (core's CoreApplication).
                 await channel.respond(200, self._preflight(request), b"")

@@ -104,13 +104,51 @@ class ClientTimedOut(Exception):
     the connection is closed."""
 
 
-async def _within(idle: float, reading: t.Awaitable[t.Any]) -> t.Any:
-    """What `reading` gives, or ClientTimedOut after `idle` seconds."""
-    try:
-        async with asyncio.timeout(idle):
+class ReadTimer:
+    """Bounds the reads of request bodies: a read that gets nothing for `idle` seconds raises ClientTimedOut.
+
+    A timer per read (asyncio.timeout) costs a libuv timer per request, several percent of a small
+    query's serving; here a read costs a dict entry, and one check, every `period` seconds while reads
+    are under way, cancels those that have waited too long (so a read times out between `idle` and
+    `idle + period` seconds)."""
+
+    def __init__(self, idle: float = READ_TIMEOUT):
+        self.idle = idle
+        self.period = min(1.0, idle / 4)
+        #: The tasks reading, each with when its read began (the loop's time).
+        self.reading: dict[asyncio.Task, float] = {}
+        #: Those the check cancelled, to tell their cancellation from any other.
+        self.expired: set[asyncio.Task] = set()
+        self.checker: asyncio.Task | None = None
+
+    async def read(self, reading: t.Awaitable[t.Any]) -> t.Any:
+        """What `reading` gives, or ClientTimedOut."""
+        task = asyncio.current_task()
+        loop = asyncio.get_running_loop()
+        if task is None:
             return await reading
-    except TimeoutError:
-        raise ClientTimedOut() from None
+        if self.checker is None or self.checker.done():
+            self.checker = loop.create_task(self._check(loop))
+        self.reading[task] = loop.time()
+        try:
+            return await reading
+        except asyncio.CancelledError:
+            if task not in self.expired:
+                raise
+            self.expired.discard(task)
+            task.uncancel()
+            raise ClientTimedOut() from None
+        finally:
+            del self.reading[task]
+
+    async def _check(self, loop: asyncio.AbstractEventLoop) -> None:
+        while self.reading:
+            await asyncio.sleep(self.period)
+            now = loop.time()
+            for task, since in list(self.reading.items()):
+                if now - since >= self.idle and task not in self.expired:
+                    self.expired.add(task)
+                    task.cancel()
 
 
 def internal(exc: BaseException) -> ProtocolError:
@@ -395,8 +433,8 @@ class ASGIChannel:
         self.receive = receive
         self.send = send
 
-    async def read(self, head: Head, limit: int, started: float, idle: float = READ_TIMEOUT) -> Request:
-        return await read_request(head, self.receive, limit, started, idle)
+    async def read(self, head: Head, limit: int, started: float, timer: ReadTimer | None = None) -> Request:
+        return await read_request(head, self.receive, limit, started, timer)
 
     async def respond(self, status: int, headers: Headers, body: bytes) -> None:
         raw = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers]
@@ -437,13 +475,14 @@ class RSGIChannel:
             self.finished = True
             return {"type": "http.request", "body": b"", "more_body": False}
 
-    async def read(self, head: Head, limit: int, started: float, idle: float = READ_TIMEOUT) -> Request:
+    async def read(self, head: Head, limit: int, started: float, timer: ReadTimer | None = None) -> Request:
         """The request with its body; one declared within the limit (and WHOLE_READ) is read in one call into
-        Granian. ClientTimedOut where the body stops coming for `idle` seconds."""
+        Granian. ClientTimedOut where the body stops coming for `timer`'s time (a fresh ReadTimer's if none)."""
+        timer = timer or ReadTimer()
         if not self.whole or self.chunks is not None or self.finished:
-            return await read_request(head, self.receive, limit, started, idle)
+            return await read_request(head, self.receive, limit, started, timer)
         self.finished = True
-        body = await _within(idle, self.protocol())
+        body = await timer.read(self.protocol())
         return Request(head.method, head.path, head.params, head.headers, body, started, version=head.version)
 
     async def send(self, message: dict) -> None:
@@ -465,24 +504,29 @@ class RSGIChannel:
 
 
 async def read_request(
-    head: Head, receive: t.Callable, limit: int = MAX_BODY, started: float | None = None, idle: float = READ_TIMEOUT
+    head: Head,
+    receive: t.Callable,
+    limit: int = MAX_BODY,
+    started: float | None = None,
+    timer: ReadTimer | None = None,
 ) -> Request:
     """The request, its body read whole; a body over `limit` bytes is `too_large()`, one that stops coming for
-    `idle` seconds ClientTimedOut. `started`: when it came (time.monotonic(); now if not given)."""
+    `timer`'s time ClientTimedOut. `started`: when it came (time.monotonic(); now if not given)."""
+    timer = timer or ReadTimer()
     declared = head.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        await _drain(receive, 0, idle)
+        await _drain(receive, 0, timer)
         raise too_large()
     chunks, size, more = [], 0, True
     while more:
-        message = await _within(idle, receive())
+        message = await timer.read(receive())
         if message["type"] == "http.disconnect":
             break
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
             if message.get("more_body", False):
-                await _drain(receive, size, idle)
+                await _drain(receive, size, timer)
             raise too_large()
         chunks.append(chunk)
         more = message.get("more_body", False)
@@ -490,9 +534,9 @@ async def read_request(
     return Request(head.method, head.path, head.params, head.headers, b"".join(chunks), started, version=head.version)
 
 
-async def _drain(receive: t.Callable, size: int, idle: float) -> None:
+async def _drain(receive: t.Callable, size: int, timer: ReadTimer) -> None:
     while size <= DRAIN_LIMIT:
-        message = await _within(idle, receive())
+        message = await timer.read(receive())
         size += len(message.get("body", b""))
         if message["type"] == "http.disconnect" or not message.get("more_body", False):
             return

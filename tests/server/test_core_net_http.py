@@ -495,3 +495,24 @@ def test_an_empty_body(raw):
         400,
         {"error": {"code": "invalid_request", "message": "No request body provided"}},
     )
+
+
+def test_a_quiet_stream_outlives_the_keep_alive_timeout(server):
+    """Http2Spec "server keeps connection alive after upgrade": the keep-alive timeout counts only once an
+    answer is written whole, so a stream (a chunked answer still being written) that has nothing to send
+    for longer stays open, on a connection that served another request first."""
+    raw = Raw(server.port)
+    raw("POST", "/query/1", '{"query": "Collection.create({ name: \\"Q\\" })"}')
+    token = raw("POST", "/query/1", '{"query": "Q.all().toStream()"}')[2]["data"]
+    wire = Wire(server.port, timeout=15)
+    wire.send(b"GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert wire.answer()[0] == "HTTP/1.1 200 OK"
+    body = json.dumps({"token": token}).encode()
+    wire.send(post("/stream/1", body))
+    while b'"type":"status"' not in wire.buffer:
+        assert wire._fill()
+    time.sleep(6)
+    raw("POST", "/query/1", '{"query": "Q.create({ n: 1 })"}')
+    while b'"type":"add"' not in wire.buffer:
+        assert wire._fill(), wire.buffer
+    wire.close()

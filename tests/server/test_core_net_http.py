@@ -4,6 +4,7 @@ HttpServer and HttpRequestHandler, asked over raw sockets and HTTP/2 frames wher
 
 from __future__ import annotations
 
+import io
 import json
 import socket
 import threading
@@ -16,6 +17,7 @@ import h2.settings
 import pytest
 
 import fql
+from fql import cli
 from fql.server import ServerThread
 
 from .conftest import Raw
@@ -306,9 +308,13 @@ def test_starts_and_stops():
 
 
 def test_binding_an_address_not_of_this_machine_fails():
-    """SimpleNettyServerSpec "fails to bind to invalid address": 8.8.8.8 is no address of this machine."""
+    """SimpleNettyServerSpec "fails to bind to invalid address": 8.8.8.8 is no address of this machine;
+    `fql serve` says so in a line (core's FaunaApp reports its BindException)."""
     with pytest.raises(OSError):
         ServerThread(fql.connect(), host="8.8.8.8", port=8888)
+    err = io.StringIO()
+    assert cli.run(["serve", "--host", "8.8.8.8", "--port", "8888"], stdout=io.StringIO(), stderr=err) == 1
+    assert err.getvalue() == "fql serve: cannot listen on 8.8.8.8:8888: Cannot assign requested address\n"
 
 
 def test_many_clients_at_once(server):

@@ -13,6 +13,7 @@ import os
 import signal
 import socket
 import ssl
+import tempfile
 import threading
 import time
 import typing as t
@@ -108,11 +109,27 @@ class TLS:
         if self.trust is not None:
             context.load_verify_locations(self.trust)
 
-    def granian_options(self) -> dict[str, t.Any]:
+    def unsealed_key(self, folder: str) -> Path:
+        """The encrypted key, decrypted into a file in `folder` that only this user may read: Granian's own
+        decryption reads few of PEM's encryptions (not `cryptography`'s PKCS #8 ones) and fails by aborting
+        the process. The caller removes it once the server has read it."""
+        from cryptography.hazmat.primitives import serialization
+
+        key = serialization.load_pem_private_key(Path(self.key).read_bytes(), (self.password or "").encode())
+        plain = key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        path = Path(folder) / "key.pem"
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(plain)
+        return path
+
+    def granian_options(self, key: Path | None = None) -> dict[str, t.Any]:
+        """Granian's TLS options, with `key` (the decrypted key) in place of an encrypted one."""
         return {
             "ssl_cert": Path(self.key),
-            "ssl_key": Path(self.key),
-            "ssl_key_password": self.password,
+            "ssl_key": key or Path(self.key),
             "ssl_protocol_min": SSLProtocols.tls12,
             "ssl_ca": None if self.trust is None else Path(self.trust),
             "ssl_client_verify": self.trust is not None,
@@ -191,14 +208,21 @@ class ServerThread:
     def start(self) -> ServerThread:
         """Start serving; returns once the server accepts connections (OSError if it cannot listen)."""
         self._threads_before = _native_threads()
-        self._thread.start()
-        deadline = time.monotonic() + START_TIMEOUT
-        while not _accepts(self.host, self.port):
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                self.stop()
-                detail = f": {self._failure}" if self._failure else ""
-                raise OSError(errno.EADDRINUSE, f"cannot serve on {self.host}:{self.port}{detail}")
-            time.sleep(0.01)
+        # An encrypted key is handed to Granian decrypted, in a private directory removed once it listens.
+        sealed = self.tls is not None and self.tls.password is not None
+        self._keys = tempfile.TemporaryDirectory(prefix="fql-tls-") if sealed else None
+        try:
+            self._thread.start()
+            deadline = time.monotonic() + START_TIMEOUT
+            while not _accepts(self.host, self.port):
+                if not self._thread.is_alive() or time.monotonic() > deadline:
+                    self.stop()
+                    detail = f": {self._failure}" if self._failure else ""
+                    raise OSError(errno.EADDRINUSE, f"cannot serve on {self.host}:{self.port}{detail}")
+                time.sleep(0.01)
+        finally:
+            if self._keys is not None:
+                self._keys.cleanup()
         return self
 
     def _run(self) -> None:
@@ -227,11 +251,16 @@ class ServerThread:
                 max_concurrent_streams=MAX_CONCURRENT_STREAMS,
                 max_headers_size=MAX_HEADER_LIST_SIZE,
             ),
-            **({} if self.tls is None else self.tls.granian_options()),
+            **self._tls_options(),
         )
         _quiet_granian(self._log_level)
         self._server.workers_kill_timeout = DRAIN_TIMEOUT
         await self._server.serve()
+
+    def _tls_options(self) -> dict[str, t.Any]:
+        if self.tls is None:
+            return {}
+        return self.tls.granian_options(None if self._keys is None else self.tls.unsealed_key(self._keys.name))
 
     def stop(self) -> None:
         """End open streams, let requests under way finish, stop listening, and wait for the thread."""

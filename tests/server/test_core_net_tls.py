@@ -8,6 +8,7 @@ import datetime
 import io
 import ipaddress
 import logging
+import os
 import socket
 import ssl
 
@@ -46,8 +47,9 @@ def _certificate(subject: str, key, issuer: str, signer, ca: bool, names: list |
     return builder.sign(signer, hashes.SHA256())
 
 
-def _pem(key, *certs: x509.Certificate) -> bytes:
-    text = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+def _pem(key, *certs: x509.Certificate, password: bytes | None = None) -> bytes:
+    sealed = serialization.NoEncryption() if password is None else serialization.BestAvailableEncryption(password)
+    text = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, sealed)
     return text + b"".join(cert.public_bytes(serialization.Encoding.PEM) for cert in certs)
 
 
@@ -66,6 +68,7 @@ def pki(tmp_path_factory):
     files = {
         "ca": ca.public_bytes(serialization.Encoding.PEM),
         "server": _pem(server_key, server, ca),
+        "sealed": _pem(server_key, server, ca, password=b"hunter2"),
         "client": _pem(client_key, client),
     }
     for name, data in files.items():
@@ -145,6 +148,16 @@ def test_with_a_trust_file_clients_must_present_a_certificate(pki):
         assert handshake(running.port, context(pki, certificate=True))[0] == "h2"
         with pytest.raises((ssl.SSLError, ConnectionError)):
             handshake(running.port, context(pki, alpn=("http/1.1",)))
+
+
+def test_an_encrypted_key_with_its_password(pki):
+    """CoreConfig's http_ssl_password: the key file's key may be encrypted. (Granian is handed it decrypted,
+    in a private file that is gone once the server listens.)"""
+    with ServerThread(fql.connect(), tls=TLS(pki["sealed"], password="hunter2")) as running:
+        assert handshake(running.port, context(pki))[0] == "h2"
+        assert not os.path.exists(running._keys.name)
+    with pytest.raises(ssl.SSLError):
+        ServerThread(fql.connect(), tls=TLS(pki["sealed"], password="wrong"))
 
 
 def test_bad_files_are_named(pki, tmp_path):

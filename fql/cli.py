@@ -103,6 +103,9 @@ def _serve_parser(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--root-secret", default=DEV_SECRET, help=f'the root (admin) secret (default: "{DEV_SECRET}")')
     serve.add_argument("--log-level", choices=LOG_LEVELS, default="info", help="server log level (default: info)")
     serve.add_argument("--schema", metavar="DIR", default=argparse.SUPPRESS, help="push the FSL files of DIR to the database first")
+    serve.add_argument("--ssl-key", metavar="FILE", help="serve HTTPS: a PEM file with the private key and its certificate")
+    serve.add_argument("--ssl-password", metavar="TEXT", help="the password of an encrypted --ssl-key")
+    serve.add_argument("--ssl-trust", metavar="FILE", help="PEM CA certificates; clients must present a certificate one signed")
 
 
 def version() -> str:
@@ -362,29 +365,40 @@ def _port(text: str) -> int:
 
 
 def _serve(args: argparse.Namespace, stdout: t.TextIO, stderr: t.TextIO) -> int:
-    """`fql serve`: Fauna's v4 HTTP API on one port (HTTP/1.1 and h2c) until Ctrl-C."""
+    """`fql serve`: Fauna's v4 HTTP API on one port (HTTP/1.1 and h2c, or HTTPS) until Ctrl-C."""
     import logging
+    import ssl
 
     from . import server
 
     if not args.root_secret:
         _print(stderr, "fql serve: --root-secret must not be empty")
         return EXIT_ERROR
+    if (args.ssl_password or args.ssl_trust) and not args.ssl_key:
+        _print(stderr, "fql serve: --ssl-password and --ssl-trust need --ssl-key")
+        return EXIT_ERROR
     db = _connect(args, stderr, root_secret=args.root_secret)
     if db is None:
         return EXIT_ERROR
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    tls = server.TLS(args.ssl_key, args.ssl_password, args.ssl_trust) if args.ssl_key else None
     app = server.App(db)
     try:
-        running = server.ServerThread.of(app, args.host, args.port, args.log_level).start()
+        running = server.ServerThread.of(app, args.host, args.port, args.log_level, tls=tls).start()
     except OSError as exc:
         app.pool.close()  # its worker threads, and the recursion limit they hold raised (fql.stack)
         db.close()
-        _print(stderr, f"fql serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
+        if isinstance(exc, ssl.SSLError):
+            _print(stderr, f"fql serve: cannot serve TLS with the files given: {exc}")
+        elif exc.filename is not None:
+            _print(stderr, f"fql serve: cannot read {exc.filename}: {exc.strerror}")
+        else:
+            _print(stderr, f"fql serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
         return EXIT_ERROR
 
     def announce() -> None:
-        _print(stdout, f"fql serve: listening on {running.url} (HTTP/1.1 and h2c); Ctrl-C stops it")
+        protocols = "HTTP/1.1 and h2c" if tls is None else "HTTPS: HTTP/1.1 and HTTP/2"
+        _print(stdout, f"fql serve: listening on {running.url} ({protocols}); Ctrl-C stops it")
         if args.root_secret == DEV_SECRET:
             _print(stderr, f'fql serve: warning: the root secret is "{DEV_SECRET}", a development default; anyone '
                    "who can connect is admin. Set --root-secret for anything else.")

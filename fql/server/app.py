@@ -38,10 +38,13 @@ from .headers import TxnClock
 from .protocol import (
     MAX_BODY,
     SCHEMA_PREFIX,
+    READ_TIMEOUT,
     ASGIChannel,
+    ClientTimedOut,
     Head,
     Headers,
     ProtocolError,
+    ReadTimer,
     Request,
     Response,
     RSGIChannel,
@@ -88,6 +91,8 @@ JSON_TYPE = "application/json;charset=utf-8"
 #: Core's answer to a request its HTTP layer cannot read (Application.handleChannelException).
 _BAD_URI = b'{"error":"bad request"}'
 _BAD_URI_HEADERS = [("content-type", JSON_TYPE), ("connection", "close")]
+#: Its answer to a body that stopped coming (a ReadTimeoutException), likewise bare, the connection closed.
+_TIMED_OUT = b'{"error":"request timeout: Client timed out."}'
 #: The host named in `x-faunadb-host` (core names the node that answered).
 HOST = socket.gethostname()
 #: Bodies up to this size are decoded once and the AST reused (`decode_v4`); larger ones every time.
@@ -99,11 +104,19 @@ class App:
     Granian; any ASGI server can)."""
 
     def __init__(
-        self, db: Database, *, max_body: int = MAX_BODY, workers: int = 8, streams: StreamSettings | None = None
+        self,
+        db: Database,
+        *,
+        max_body: int = MAX_BODY,
+        read_timeout: float = READ_TIMEOUT,
+        workers: int = 8,
+        streams: StreamSettings | None = None,
     ):
         self.db = db
         #: The largest request body accepted; a larger one gets 413 `request too large`.
         self.max_body = max_body
+        #: How long (seconds) a request's body may stop coming before it is answered 408.
+        self.reads = ReadTimer(read_timeout)
         self.clock = TxnClock()
         self.pool = WorkerPool(workers)
         #: Run queries on the event loop's own thread (see `run`). Off unless whoever runs the loop gives its
@@ -165,7 +178,7 @@ class App:
         )
         v10 = head.path in V10_PATHS
         try:
-            request = await channel.read(head, self.max_body, request.started)
+            request = await channel.read(head, self.max_body, request.started, self.reads)
             if request.method == "OPTIONS" and "origin" in request.headers:
                 # A CORS preflight, answered before anything else (core's CoreApplication).
                 await channel.respond(200, self._preflight(request), b"")
@@ -183,6 +196,10 @@ class App:
                     return
             else:
                 response = await self._v10(request) if v10 else await self._v4(request)
+        except ClientTimedOut:
+            log.debug("%s %s: the body stopped coming", head.method, head.path)
+            await channel.respond(408, _BAD_URI_HEADERS, _TIMED_OUT)
+            return
         except ProtocolError as err:
             if request.path.startswith(SCHEMA_PREFIX):
                 from . import schema

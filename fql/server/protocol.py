@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import re
@@ -20,6 +21,13 @@ SCHEMA_PREFIX = "/schema/1"
 #: How much of an oversized body is read and dropped before answering, so that the client, still
 #: sending, gets the 413 instead of a reset connection. Past this the rest is left unread.
 DRAIN_LIMIT = 64 * 1024 * 1024
+#: How long (seconds) a body that has begun may go without anything more coming: core's
+#: network_http_read_timeout_ms, after which it answers 408 (`ClientTimedOut`).
+READ_TIMEOUT = 60.0
+#: The largest body RSGI reads in one call (within READ_TIMEOUT as a whole, which only a client sending
+#: under 17 KiB/s could take); a larger one is read chunk by chunk, each within READ_TIMEOUT, as core's
+#: reader idle time counts.
+WHOLE_READ = 1024 * 1024
 
 #: Each protocol status with its v4 and v10 error codes (core's `ProtocolErrorCode` names).
 CODES: dict[int, tuple[str, str]] = {
@@ -88,6 +96,59 @@ def too_large() -> ProtocolError:
 
 def bad_header(name: str, problem: str) -> ProtocolError:
     return ProtocolError(400, f"Invalid header '{name}': {problem}")
+
+
+class ClientTimedOut(Exception):
+    """Nothing more of a request's body came within the read timeout: core's HttpServerTimeoutHandler
+    raises Netty's ReadTimeoutException, which Application.handleChannelException answers 408, bare, and
+    the connection is closed."""
+
+
+class ReadTimer:
+    """Bounds the reads of request bodies: a read that gets nothing for `idle` seconds raises ClientTimedOut.
+
+    A timer per read (asyncio.timeout) costs a libuv timer per request, several percent of a small
+    query's serving; here a read costs a dict entry, and one check, every `period` seconds while reads
+    are under way, cancels those that have waited too long (so a read times out between `idle` and
+    `idle + period` seconds)."""
+
+    def __init__(self, idle: float = READ_TIMEOUT):
+        self.idle = idle
+        self.period = min(1.0, idle / 4)
+        #: The tasks reading, each with when its read began (the loop's time).
+        self.reading: dict[asyncio.Task, float] = {}
+        #: Those the check cancelled, to tell their cancellation from any other.
+        self.expired: set[asyncio.Task] = set()
+        self.checker: asyncio.Task | None = None
+
+    async def read(self, reading: t.Awaitable[t.Any]) -> t.Any:
+        """What `reading` gives, or ClientTimedOut."""
+        task = asyncio.current_task()
+        loop = asyncio.get_running_loop()
+        if task is None:
+            return await reading
+        if self.checker is None or self.checker.done():
+            self.checker = loop.create_task(self._check(loop))
+        self.reading[task] = loop.time()
+        try:
+            return await reading
+        except asyncio.CancelledError:
+            if task not in self.expired:
+                raise
+            self.expired.discard(task)
+            task.uncancel()
+            raise ClientTimedOut() from None
+        finally:
+            del self.reading[task]
+
+    async def _check(self, loop: asyncio.AbstractEventLoop) -> None:
+        while self.reading:
+            await asyncio.sleep(self.period)
+            now = loop.time()
+            for task, since in list(self.reading.items()):
+                if now - since >= self.idle and task not in self.expired:
+                    self.expired.add(task)
+                    task.cancel()
 
 
 def internal(exc: BaseException) -> ProtocolError:
@@ -329,7 +390,8 @@ MAX_INITIAL_LINE, MAX_HEADER_SIZE = 16 * 1024, 8 * 1024
 def head_fits(method: str, target: str, version: str, pairs: t.Iterable[tuple[str, str]]) -> bool:
     """Whether an HTTP/1 request's head is within the limits of core's HttpServerCodec: its request line
     (`GET /?q=... HTTP/1.1`) and its header lines (`Name: value`) counted without their line ends. An
-    HTTP/2 request is not read line by line, and passes."""
+    HTTP/2 request is not read line by line, and passes (its header list is bounded by the HTTP/2 settings,
+    fql/server/run.py)."""
     if not version.startswith("1"):
         return True
     if len(method) + len(target) + len(version) + 7 > MAX_INITIAL_LINE:
@@ -371,8 +433,8 @@ class ASGIChannel:
         self.receive = receive
         self.send = send
 
-    async def read(self, head: Head, limit: int, started: float) -> Request:
-        return await read_request(head, self.receive, limit, started)
+    async def read(self, head: Head, limit: int, started: float, timer: ReadTimer | None = None) -> Request:
+        return await read_request(head, self.receive, limit, started, timer)
 
     async def respond(self, status: int, headers: Headers, body: bytes) -> None:
         raw = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers]
@@ -388,8 +450,9 @@ class RSGIChannel:
     def __init__(self, protocol: t.Any, head: Head, limit: int = MAX_BODY):
         self.protocol = protocol
         declared = head.headers.get("content-length", "")
-        #: Read the body in one call when its declared size is within the limit; else chunk by chunk.
-        self.whole = declared.isdigit() and int(declared) <= limit
+        #: Read the body in one call when its declared size is within the limit and WHOLE_READ; else chunk by
+        #: chunk.
+        self.whole = declared.isdigit() and int(declared) <= min(limit, WHOLE_READ)
         self.chunks: t.Any = None
         self.finished = False
         self.status = 200
@@ -412,14 +475,15 @@ class RSGIChannel:
             self.finished = True
             return {"type": "http.request", "body": b"", "more_body": False}
 
-    async def read(self, head: Head, limit: int, started: float) -> Request:
-        """The request with its body; one declared within the limit is read in one call into Granian."""
+    async def read(self, head: Head, limit: int, started: float, timer: ReadTimer | None = None) -> Request:
+        """The request with its body; one declared within the limit (and WHOLE_READ) is read in one call into
+        Granian. ClientTimedOut where the body stops coming for `timer`'s time (a fresh ReadTimer's if none)."""
+        timer = timer or ReadTimer()
         if not self.whole or self.chunks is not None or self.finished:
-            return await read_request(head, self.receive, limit, started)
+            return await read_request(head, self.receive, limit, started, timer)
         self.finished = True
-        return Request(
-            head.method, head.path, head.params, head.headers, await self.protocol(), started, version=head.version
-        )
+        body = await timer.read(self.protocol())
+        return Request(head.method, head.path, head.params, head.headers, body, started, version=head.version)
 
     async def send(self, message: dict) -> None:
         if message["type"] == "http.response.start":
@@ -440,24 +504,29 @@ class RSGIChannel:
 
 
 async def read_request(
-    head: Head, receive: t.Callable, limit: int = MAX_BODY, started: float | None = None
+    head: Head,
+    receive: t.Callable,
+    limit: int = MAX_BODY,
+    started: float | None = None,
+    timer: ReadTimer | None = None,
 ) -> Request:
-    """The request, its body read whole; a body over `limit` bytes is `too_large()`. `started`: when it came
-    (time.monotonic(); now if not given)."""
+    """The request, its body read whole; a body over `limit` bytes is `too_large()`, one that stops coming for
+    `timer`'s time ClientTimedOut. `started`: when it came (time.monotonic(); now if not given)."""
+    timer = timer or ReadTimer()
     declared = head.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        await _drain(receive, 0)
+        await _drain(receive, 0, timer)
         raise too_large()
     chunks, size, more = [], 0, True
     while more:
-        message = await receive()
+        message = await timer.read(receive())
         if message["type"] == "http.disconnect":
             break
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
             if message.get("more_body", False):
-                await _drain(receive, size)
+                await _drain(receive, size, timer)
             raise too_large()
         chunks.append(chunk)
         more = message.get("more_body", False)
@@ -465,9 +534,9 @@ async def read_request(
     return Request(head.method, head.path, head.params, head.headers, b"".join(chunks), started, version=head.version)
 
 
-async def _drain(receive: t.Callable, size: int) -> None:
+async def _drain(receive: t.Callable, size: int, timer: ReadTimer) -> None:
     while size <= DRAIN_LIMIT:
-        message = await receive()
+        message = await timer.read(receive())
         size += len(message.get("body", b""))
         if message["type"] == "http.disconnect" or not message.get("more_body", False):
             return

@@ -142,16 +142,23 @@ def _matches(pattern: str, part: str) -> bool:
     return pattern in ("*", part)
 
 
+#: What core's HttpBody.isMultipart takes for a multipart body: its Content-Type matched whole, case and all.
+_MULTIPART = re.compile(r"multipart/.*")
+
+
 def _files(request: Request) -> list[tuple[str, str]]:
     """The files of a multipart body: each part's form name is a file name, its content the FSL."""
     kind = request.headers.get("content-type", "")
-    if not request.body or not kind.lower().startswith("multipart/"):
+    if not request.body or not _MULTIPART.fullmatch(kind):
         # Not files: the body may be one item's FSL (the items endpoints).
         return []
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
         b"Content-Type: " + kind.encode("latin-1") + b"\r\n\r\n" + request.body
     )
-    if not message.is_multipart() or message.get_boundary() is None or message.defects:
+    # Core's HttpBodyPart.parse takes only what Netty's HttpPostRequestDecoder.isMultipart does: form data
+    # (`multipart/form-data`, spelled so) with a boundary.
+    form = kind.startswith("multipart/form-data")
+    if not form or not message.is_multipart() or message.get_boundary() is None or message.defects:
         raise SchemaError(400, "Request is not a valid multipart request")
     found = []
     for part in message.iter_parts():

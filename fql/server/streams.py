@@ -386,6 +386,14 @@ class Streams:
         source, held, opening, opened = await self.app.run(self._check_v10, secret, ask)
         poll = _V10Poll(self, secret, source, held, opened, 0.0 if request.version == "2" else HTTP1_PACE)
         head = self._head(request)
+        if request.method == "HEAD":
+            # Core's StreamEndpoint never looks at the method, and HttpMessage.writeTo answers a HEAD
+            # request's chunked body with its head and its (empty) last chunk, the events left unread: the
+            # stream opens and ends at once, and the connection serves on.
+            await send({"type": "http.response.start", "status": 200, "headers": head})
+            await send({"type": "http.response.body", "body": b"", "more_body": True})
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+            return
         await self.pump(send, receive, poll, ask.start or source.start, [opening], head)
 
     async def feed_v10(self, request: Request) -> Response:

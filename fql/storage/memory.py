@@ -302,7 +302,6 @@ class MemoryTransaction(OwnWrites):
                         bucket.remove(sort)
                     else:
                         bucket.set(sort, entry)
-            store.last_id = max(store.last_id, self.last_id)
         finally:
             self._close()
 
@@ -312,4 +311,7 @@ class MemoryTransaction(OwnWrites):
 
     def _close(self) -> None:
         self.open = False
+        # The ids it handed out are never handed out again, whether it commits or not (core's IDSource is
+        # the process's, apart from any transaction).
+        self.store.last_id = max(self.store.last_id, self.last_id)
         self.store.lock.release()

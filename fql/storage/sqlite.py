@@ -156,6 +156,9 @@ class SQLStorage(Storage):
         self.scans: dict[tuple[str, str], list[Version]] = {}
         self.written = -1
         self.last_ts = 0
+        #: The last id this store handed out, its transaction committed or not: an aborted query's ids (which
+        #: its client may have seen) are not handed out again here, as core's IDSource is the process's.
+        self.issued = 0
         self.cur: t.Any = None
         #: The transaction under way (a store runs one at a time).
         self.current: SQLTransaction | None = None
@@ -178,6 +181,7 @@ class SQLStorage(Storage):
             self.written = written
         now = max(time.time_ns() // 1000, self.last_ts + 1)
         self.last_ts = ts = max(now, last_ts + 1)
+        last_id = max(last_id, self.issued)
         self.current = SQLTransaction(self, ts, last_id, written, clock_behind=ts != now, locked=writing)
         return self.current
 
@@ -433,7 +437,7 @@ class SQLTransaction(Transaction):
 
     def next_id(self) -> int:
         # The last one is stored with the clock, so ids stay unique across processes.
-        self.last_id = next_snowflake(self.last_id)
+        self.last_id = self.store.issued = next_snowflake(self.last_id)
         return self.last_id
 
     def _lock(self) -> None:

@@ -1,19 +1,23 @@
-"""Defined-field schema fuzz: core's FQL2PersistedFieldFuzzSpec and FQL2MigrationFuzzSpec (ext/model/src/test/
-scala/fql2/fuzz/, their generators in FQL2SchemaFuzzSpec) widened to every migration FSL has, each seeded
-case a collection pushed, documents written, and one to three pushes of random migrations, documents
-written after each.
+"""Defined-field schema fuzz: core's FQL2PersistedFieldFuzzSpec, FQL2MigrationFuzzSpec and
+FQL2StagedSchemaFuzzSpec (ext/model/src/test/scala/fql2/fuzz/, their generators in FQL2SchemaFuzzSpec)
+widened to every migration FSL has, each seeded case a collection pushed to a child database, documents
+written, and one to three pushes of random migrations (some staged, then committed), documents written
+after each.
 
 What a case draws:
 
 - fields of `Int`, `String`, `Boolean`, `Double`, `Number`, `String | Int`, `Int | Boolean`, each also
-  nullable, and `Any`, with a default or none; a wildcard (`*: Any`) or none; indexes on scalar fields;
+  nullable, `Any`, and structs of scalar fields, with a default or none; a wildcard (`*: Any`) or none;
+  indexes on scalar fields;
 - documents with a value for each field (or none where the field is nullable or has a default, as the
   system fills in), and, under a wildcard, fields of their own (some of them named as a later `add` names
-  a field, so that the `add` finds a value of the wrong type: core's `__conflicts`);
+  a field, so that the `add` finds a value of the wrong type: core's `__conflicts`); sometimes more than
+  a page of them;
 - without a wildcard: `add` (a `backfill` when the field needs one, sometimes when it does not), `drop`,
   `move`, `split` of a union into its two halves (into new fields or the source and a new one, each half
-  with a default, a backfill or nullable), a drop and re-add with another type (core's `migrateFrom`), or
-  a push of `add_wildcard` alone;
+  with a default, a backfill or nullable), a drop and re-add with another type (core's `migrateFrom`),
+  `add`, `drop` and `move` of a struct's fields (within it, out of it, into it), or a push of
+  `add_wildcard` alone;
 - with a wildcard: `add`s and `drop`s, with `add .<into>` and `move_conflicts .<into>` (an
   `{ *: Any }?` field) around the `add`s, and sometimes `move_wildcard .<into>` removing the wildcard.
 
@@ -22,6 +26,7 @@ What a case asserts, after each push (core's properties, and more):
 - the push succeeds (each block is valid by construction); and before it, a block broken one way core's
   MigrationValidator refuses (a required backfill, an `add`, or a `drop` left out, or a dropped field
   kept) fails with core's message and leaves every document as it was;
+- a staged push leaves every document as the active schema has it until the commit;
 - each document's data is the row a model of core's repo migrations (ext/repo/src/main/scala/schema/
   migration/Migration.scala: AddField, DropField, MoveField, SplitField, MoveConflictingFields,
   MoveWildcard) gives, with core's fuzz's own quirk of an `add`'s default that a `split` consumes
@@ -29,8 +34,9 @@ What a case asserts, after each push (core's properties, and more):
 - each field reads back, typechecked, as a value of its declared type (`let v: <type> = doc.<field>`);
 - each index on a field finds each document by its value;
 - a document written after the push (typechecked `create`) reads back as written, defaults filled in,
-  and one with a value of the wrong type is refused (`invalid_query` typechecked, `constraint_failure`
-  untypechecked);
+  and one with a value of the wrong type is refused (`invalid_query` typechecked where core's typer
+  refuses the literal, else `constraint_failure`); a document written before is updated (no default
+  filled in) or replaced (defaults filled in), as core's FQL2CollectionSpec has it;
 - the files read back diff as nothing.
 
 CI runs a fixed number of cases on memory and on SQLite; `FQL_DFUZZ_CASES=<n>` runs n cases each, from
@@ -63,6 +69,8 @@ TYPES = PLAIN + tuple(f"{p} | Null" if "|" in p else f"{p}?" for p in PLAIN) + (
 DUMP = "{ *: Any }?"
 #: Types an index is put on: an index's terms are compared by value, and 1 and 1.0 are not told apart.
 INDEXED = ("Int", "String", "Boolean", "Int?", "String?", "Boolean?")
+#: The types of a struct's fields.
+INNER = ("Int", "String", "Boolean", "Int?", "String?")
 CASES = int(os.environ.get("FQL_DFUZZ_CASES", "25"))
 FIRST_SEED = int(os.environ.get("FQL_DFUZZ_SEED", "0"))
 
@@ -71,10 +79,24 @@ FIRST_SEED = int(os.environ.get("FQL_DFUZZ_SEED", "0"))
 
 
 def parts(ftype: str) -> list[str]:
-    """A type's members: `Int?` is Int and Null."""
-    if ftype.endswith("?") and not ftype.startswith("{"):
+    """A type's members: `Int?` is Int and Null, DUMP an object or null, a struct type one struct."""
+    if ftype == DUMP:
+        return ["Object", "Null"]
+    if ftype.startswith("{"):
+        return ["Struct"]
+    if ftype.endswith("?"):
         return [ftype[:-1], "Null"]
-    return [p.strip() for p in ftype.split("|")] if not ftype.startswith("{") else ["Object", "Null"]
+    return [p.strip() for p in ftype.split("|")]
+
+
+def struct_type(inner: t.Iterable[Field]) -> str:
+    """A struct's type as FSL writes it (its fields scalar, none with a default)."""
+    return "{ " + ", ".join(f"{f.name}: {f.type}" for f in inner) + " }"
+
+
+def struct_fields(ftype: str) -> list[tuple[str, str]]:
+    """The (name, type) of each field of a struct type `struct_type` wrote."""
+    return [tuple(each.split(": ", 1)) for each in ftype[2:-2].split(", ")]  # type: ignore[misc]
 
 
 def nullable(ftype: str) -> bool:
@@ -91,6 +113,11 @@ def of_type(value: t.Any, ftype: str) -> bool:
                 or part == "Boolean" and isinstance(value, bool) or part == "Double" and isinstance(value, float)
                 or part == "Number" and (is_int or isinstance(value, float)) or part == "Object" and isinstance(value, dict)):
             return True
+        if part == "Struct" and isinstance(value, dict):
+            inner = dict(struct_fields(ftype))
+            return set(value) <= set(inner) and all(
+                of_type(value[k], ty) if k in value else nullable(ty) for k, ty in inner.items()
+            )
     return False
 
 
@@ -108,6 +135,8 @@ def value_of(rng: random.Random, ftype: str) -> t.Any:
         return rng.choice((True, False))
     if part == "Object":
         return {field_name(rng): value_of(rng, "Any") for _ in range(rng.randint(0, 2))}
+    if part == "Struct":
+        return {k: value_of(rng, ty) for k, ty in struct_fields(ftype) if not nullable(ty) or rng.random() < 0.6}
     return alpha_str(rng)
 
 
@@ -153,7 +182,7 @@ class Doc:
     conflicts: dict[str, t.Any] = attrs.Factory(dict)
 
     def copy(self) -> Doc:
-        return Doc(self.id, dict(self.row), dict(self.source), dict(self.conflicts))
+        return Doc(self.id, copy.deepcopy(self.row), dict(self.source), copy.deepcopy(self.conflicts))
 
 
 @attrs.define
@@ -287,14 +316,17 @@ class Break:
     kept: Field | None = None
 
 
-def draw_field(rng: random.Random, name: str) -> Field:
+def draw_field(rng: random.Random, name: str, used: Coll | None = None) -> Field:
+    """A field of one of TYPES, or (given `used`, to name its fields) sometimes a struct of scalar fields."""
+    if used is not None and rng.random() < 0.1:
+        return attrs.evolve(draw_struct(rng, used), name=name)
     ftype = rng.choice(TYPES)
     return Field(name, ftype, value_of(rng, ftype) if rng.random() < 0.4 else None)
 
 
 def add(rng: random.Random, coll: Coll, block: Block, name: str | None = None, fld: Field | None = None) -> None:
     """An `add`, backfilled when the field is neither nullable nor defaulted (and sometimes besides)."""
-    fld = fld or draw_field(rng, name or coll.new_name(rng))
+    fld = fld or draw_field(rng, name or coll.new_name(rng), coll)
     items = [f"add .{fld.name}"]
     backfill = None
     needed = fld.default is None and not nullable(fld.type)
@@ -305,7 +337,11 @@ def add(rng: random.Random, coll: Coll, block: Block, name: str | None = None, f
             block.breaks.append(Break("backfill left out", fld.name, (items[1],),
                                       f"Cannot declare non-nullable field `.{fld.name}`: it has no default and no backfill value"))
     if not coll.wildcard and f"drop .{fld.name}" not in block.items:
-        block.breaks.append(Break("add left out", fld.name, tuple(items), f"Field `.{fld.name}` is not present in the live schema"))
+        # Core's IncompatibilityExplainer names a struct's one field when it has one (its `go` lists the
+        # struct's fields, and names the struct itself only for several).
+        inner = struct_fields(fld.type) if parts(fld.type) == ["Struct"] else []
+        path = f".{fld.name}" + (f".{inner[0][0]}" if len(inner) == 1 else "")
+        block.breaks.append(Break("add left out", fld.name, tuple(items), f"Field `{path}` is not present in the live schema"))
     value, source = (backfill, FIELD) if backfill is not None else (fld.default, ADD)
     for doc in coll.docs:
         add_value(doc, fld.name, fld.type, value, source, coll.wildcard)
@@ -388,13 +424,79 @@ def retype(rng: random.Random, coll: Coll, block: Block) -> None:
     if not choices:
         return add(rng, coll, block)
     old = rng.choice(choices)
-    fld = draw_field(rng, old.name)
+    fld = draw_field(rng, old.name, coll)
     coll.fields.remove(old)
     _unindex(coll, old.name)
     for doc in coll.docs:
         doc.row.pop(old.name, None)
     block.items.append(f"drop .{old.name}")
     add(rng, coll, block, fld=fld)
+
+
+def nested(rng: random.Random, coll: Coll, block: Block) -> None:
+    """A migration of a struct's field: an `add` (backfilled unless nullable), a `drop`, a `move` within
+    the struct, out of it to a new top-level field, or of a top-level field into it."""
+    structs = [f for f in coll.fields if parts(f.type) == ["Struct"]]
+    if not structs:
+        return add(rng, coll, block, fld=draw_struct(rng, coll))
+    st = rng.choice(structs)
+    inner = [Field(n, ty) for n, ty in struct_fields(st.type)]
+    outer = [f for f in coll.fields if parts(f.type) not in (["Struct"], ["Object", "Null"]) and f.name not in block.split_into]
+    kind = rng.choice(("add", "drop", "within", "out", "in"))
+    if kind in ("drop", "out") and len(inner) < 2 or kind == "in" and not outer:
+        kind = "add"
+    values = [d.row[st.name] for d in coll.docs]
+    if kind == "add":
+        fld = Field(coll.new_name(rng), rng.choice(INNER))
+        block.items.append(f"add .{st.name}.{fld.name}")
+        fill = None if nullable(fld.type) else value_of(rng, fld.type)
+        if fill is not None:
+            block.items.append(f"backfill .{st.name}.{fld.name} = {literal(fill)}")
+            for value in values:
+                value[fld.name] = fill
+        inner.append(fld)
+    elif kind == "drop":
+        booted = inner.pop(rng.randrange(len(inner)))
+        block.items.append(f"drop .{st.name}.{booted.name}")
+        for value in values:
+            value.pop(booted.name, None)
+    elif kind == "within":
+        i = rng.randrange(len(inner))
+        new = coll.new_name(rng)
+        block.items.append(f"move .{st.name}.{inner[i].name} -> .{st.name}.{new}")
+        for value in values:
+            if inner[i].name in value:
+                value[new] = value.pop(inner[i].name)
+        inner[i] = attrs.evolve(inner[i], name=new)
+    elif kind == "out":
+        moved = inner.pop(rng.randrange(len(inner)))
+        new = coll.new_name(rng)
+        block.items.append(f"move .{st.name}.{moved.name} -> .{new}")
+        for doc in coll.docs:
+            if moved.name in doc.row[st.name]:
+                doc.row[new] = doc.row[st.name].pop(moved.name)
+                doc.source[new] = FIELD
+        coll.fields.append(Field(new, moved.type))
+    else:
+        # A field added in the block is never moved in: the struct's field has no default, and the add
+        # would need a backfill (core's MigrationValidator takes the add's value from where it ends).
+        moved = rng.choice(outer)
+        new = coll.new_name(rng)
+        block.items.append(f"move .{moved.name} -> .{st.name}.{new}")
+        for doc in coll.docs:
+            if moved.name in doc.row:
+                doc.row[st.name][new] = doc.row.pop(moved.name)
+        coll.fields.remove(moved)
+        _unindex(coll, moved.name)
+        inner.append(Field(new, moved.type))
+    coll.fields[coll.fields.index(st)] = attrs.evolve(st, type=struct_type(inner))
+    # Nor is the struct dropped later in the block: rewinding the drop leaves no field to migrate in.
+    block.split_into.add(st.name)
+
+
+def draw_struct(rng: random.Random, coll: Coll) -> Field:
+    inner = [Field(coll.new_name(rng), rng.choice(INNER)) for _ in range(rng.randint(1, 3))]
+    return Field(coll.new_name(rng), struct_type(inner))
 
 
 def wildcard_push(rng: random.Random, coll: Coll, block: Block) -> None:
@@ -438,7 +540,7 @@ def draw_push(rng: random.Random, coll: Coll) -> Block:
         block.items.append("add_wildcard")
     else:
         for _ in range(rng.randint(1, 5)):
-            rng.choice((add, drop, move, split, retype))(rng, coll, block)
+            rng.choice((add, drop, move, split, retype, nested))(rng, coll, block)
     # A break names a field no other item of the block touches: added and kept, or dropped for good.
     final = {f.name for f in coll.fields}
     block.breaks = [b for b in block.breaks if _alone(b, block.items, final)]
@@ -466,9 +568,9 @@ def draw_row(rng: random.Random, coll: Coll) -> tuple[dict[str, t.Any], dict[str
     return written, held
 
 
-def write_doc(db: fql.Database, rng: random.Random, coll: Coll, wrong: list[str]) -> None:
+def write_doc(db: Target, rng: random.Random, coll: Coll, wrong: list[str]) -> None:
     written, held = draw_row(rng, coll)
-    doc_id = q(db, f"{coll.name}.create({literal(written)}).id")
+    doc_id = db.q(f"{coll.name}.create({literal(written)}).id")
     coll.docs.append(Doc(doc_id, held))
     refusable = [f for f in coll.fields if f.type != "Any"]
     if refusable:
@@ -477,7 +579,7 @@ def write_doc(db: fql.Database, rng: random.Random, coll: Coll, wrong: list[str]
         typed = "invalid_query" if typer_refuses(bad[f.name], f.type) else "constraint_failure"
         for typecheck, code in ((True, typed), (False, "constraint_failure")):
             try:
-                q(db, f"{coll.name}.create({literal(bad)})", typecheck=typecheck)
+                db.q(f"{coll.name}.create({literal(bad)})", typecheck=typecheck)
                 found = "no error"
             except FQLError as err:
                 found = err.v10_code
@@ -496,31 +598,32 @@ def typer_refuses(value: t.Any, ftype: str) -> bool:
 
 def typer_gap(value: t.Any, ftype: str) -> bool:
     """Known gaps of fql's typer, left to its own work: in a struct argument, a field's value is not checked
-    against a union of two types, nor a Double literal against Int, nor a struct against a scalar type."""
-    return isinstance(value, dict) or len([p for p in parts(ftype) if p != "Null"]) == 2 or isinstance(value, float) and "Int" in parts(ftype)
+    against a union of two types, nor a Double literal against Int, nor a struct against a scalar type or
+    a scalar against a struct type."""
+    return isinstance(value, dict) or parts(ftype) == ["Struct"] or len([p for p in parts(ftype) if p != "Null"]) == 2 or isinstance(value, float) and "Int" in parts(ftype)
 
 
-def write_many(db: fql.Database, rng: random.Random, coll: Coll) -> None:
+def write_many(db: Target, rng: random.Random, coll: Coll) -> None:
     """More documents than a page holds (every push migrates them all), all written alike in one query."""
     written, held = draw_row(rng, coll)
-    ids = q(db, f"Set.sequence(0, 130).toArray().map(_ => {coll.name}.create({literal(written)}).id)")
+    ids = db.q(f"Set.sequence(0, 130).toArray().map(_ => {coll.name}.create({literal(written)}).id)")
     coll.docs += [Doc(doc_id, copy.deepcopy(held)) for doc_id in ids]
 
 
-def rewrite_doc(db: fql.Database, rng: random.Random, coll: Coll) -> None:
+def rewrite_doc(db: Target, rng: random.Random, coll: Coll) -> None:
     """A document written before the push updated (a few fields: a value, or null where the field may be
     null, which removes it; a struct merged into the struct there) or replaced (defaults filled in as on
     create, core's FQL2CollectionSpec "defaults will be inserted on replace")."""
     doc = rng.choice(coll.docs)
     if rng.random() < 0.4:
         written, doc.row = draw_row(rng, coll)
-        q(db, f"{coll.name}.byId({literal(doc.id)})!.replace({literal(written)})")
+        db.q(f"{coll.name}.byId({literal(doc.id)})!.replace({literal(written)})")
         return
     changes: dict[str, t.Any] = {}
     for f in rng.sample(coll.fields, rng.randint(0, len(coll.fields))):
         changes[f.name] = None if nullable(f.type) and rng.random() < 0.3 else value_of(rng, f.type)
     text = "{ " + ", ".join(f"{k}: {'null' if v is None else literal(v)}" for k, v in changes.items()) + " }"
-    q(db, f"{coll.name}.byId({literal(doc.id)})!.update({text if changes else '{}'})")
+    db.q(f"{coll.name}.byId({literal(doc.id)})!.update({text if changes else '{}'})")
     for name, value in changes.items():
         if value is None:
             doc.row.pop(name, None)
@@ -533,13 +636,13 @@ def rewrite_doc(db: fql.Database, rng: random.Random, coll: Coll) -> None:
 # -- checks -----------------------------------------------------------------------------------------------------
 
 
-def stored(db: fql.Database, coll: Coll) -> dict[str, dict]:
+def stored(db: Target, coll: Coll) -> dict[str, dict]:
     """Each document's data, read untypechecked as core's migration fuzz reads it."""
-    found = q(db, f"{coll.name}.all().map(d => [d.id, d.data]).toArray()", typecheck=False)
+    found = db.q(f"{coll.name}.all().map(d => [d.id, d.data]).toArray()", typecheck=False)
     return {doc_id: dict(data) for doc_id, data in found}
 
 
-def check_docs(db: fql.Database, coll: Coll) -> list[str]:
+def check_docs(db: Target, coll: Coll) -> list[str]:
     wrong = []
     found = stored(db, coll)
     for doc in coll.docs:
@@ -551,7 +654,7 @@ def check_docs(db: fql.Database, coll: Coll) -> list[str]:
         lets = "\n".join(f"let v{i}: {f.type} = d.{f.name}" for i, f in enumerate(coll.fields))
         read = f"let d = {coll.name}.byId({literal(doc.id)})!\n{lets}\n[{', '.join(f'v{i}' for i in range(len(coll.fields)))}]"
         try:
-            values = q(db, read)
+            values = db.q(read)
         except FQLError as err:
             wrong.append(f"{read}\n  failed: {err.v10_code}: {err}")
             continue
@@ -561,13 +664,13 @@ def check_docs(db: fql.Database, coll: Coll) -> list[str]:
     for term in coll.indexes:
         for value in {literal(d.row[term]) for d in coll.docs if d.row.get(term) is not None}:
             count = sum(1 for d in coll.docs if literal(d.row.get(term)) == value)
-            found_count = q(db, f"{coll.name}.by{term}({value}).count()")
+            found_count = db.q(f"{coll.name}.by{term}({value}).count()")
             if found_count != count:
                 wrong.append(f"{coll.name}.by{term}({value}).count() is {found_count}, not {count}")
     return wrong
 
 
-def check_push_refused(db: fql.Database, previous: Coll, coll: Coll, block: Block, rng: random.Random) -> list[str]:
+def check_push_refused(db: Target, previous: Coll, coll: Coll, block: Block, rng: random.Random) -> list[str]:
     """One break of the block, pushed over `previous`: core's message, and the documents as they were."""
     brk = rng.choice(block.breaks)
     what, message = brk.what, brk.message
@@ -576,7 +679,7 @@ def check_push_refused(db: fql.Database, previous: Coll, coll: Coll, block: Bloc
     broken = Coll(coll.name, fields, coll.wildcard, coll.indexes, items)
     before = stored(db, previous)
     try:
-        db.push_schema({"main.fsl": broken.fsl()})
+        db.push(broken.fsl())
         return [f"{what}: the push of\n{broken.fsl()}succeeded; core refuses it with: {message}"]
     except SchemaError as err:
         wrong = [] if message in err.message else [f"{what}: the push of\n{broken.fsl()}failed with\n{err.message}\nnot: {message}"]
@@ -584,15 +687,37 @@ def check_push_refused(db: fql.Database, previous: Coll, coll: Coll, block: Bloc
     return wrong + ([f"{what}: a refused push changed the documents: {before} -> {after}"] if after != before else [])
 
 
+class Target:
+    """A child database's admin key under a new root at `url`, as core's specs' `newDB` (a staged schema
+    cannot be pushed to the top database)."""
+
+    def __init__(self, url: str):
+        self.root = fql.connect(url)
+        q(self.root, 'Database.create({ name: "fuzz" })')
+        self.secret = q(self.root, 'Key.create({ role: "admin", database: "fuzz" }).secret')
+
+    def q(self, text: str, typecheck: bool = True) -> t.Any:
+        return q(self.root, text, self.secret, typecheck=typecheck)
+
+    def push(self, text: str, staged: bool = False) -> None:
+        self.root.push_schema({"main.fsl": text}, secret=self.secret, staged=staged)
+
+    def commit(self) -> None:
+        self.root.commit_schema(secret=self.secret)
+
+    def diff(self) -> str:
+        return self.root.schema_diff(self.root.schema_files(secret=self.secret), secret=self.secret)
+
+
 def run_case(url: str, seed: int) -> list[str]:
     rng = random.Random(seed)
-    db = fql.connect(url)
+    db = Target(url)
     coll = Coll("", [], rng.random() < 0.3)
     coll.name = coll.new_name(rng)
     for _ in range(rng.randint(1, 4)):
-        coll.fields.append(draw_field(rng, coll.new_name(rng)))
+        coll.fields.append(draw_field(rng, coll.new_name(rng), coll))
     coll.indexes = [f.name for f in coll.fields if f.type in INDEXED and rng.random() < 0.3]
-    db.push_schema({"main.fsl": coll.fsl()})
+    db.push(coll.fsl())
     wrong: list[str] = []
     for _ in range(rng.randint(1, 3)):
         write_doc(db, rng, coll, wrong)
@@ -608,12 +733,17 @@ def run_case(url: str, seed: int) -> list[str]:
             wrong += check_push_refused(db, previous, coll, block, rng)
         coll.migrations = previous.migrations + block.items
         text = coll.fsl()
+        staged = rng.random() < 0.3
         try:
-            db.push_schema({"main.fsl": text})
+            db.push(text, staged=staged)
         except SchemaError as err:
             return wrong + [f"the push of\n{text}failed:\n{err.message}"]
+        if staged:
+            # FQL2StagedSchemaFuzzSpec: until the commit, documents are as the active schema has them.
+            wrong += [f"staged: {w}" for w in check_docs(db, previous)]
+            db.commit()
         wrong += check_docs(db, coll)
-        diff = db.schema_diff(db.schema_files())
+        diff = db.diff()
         if diff:
             wrong.append(f"the files read back diff as\n{diff}")
         write_doc(db, rng, coll, wrong)

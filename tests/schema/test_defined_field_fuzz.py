@@ -31,7 +31,9 @@ What a case asserts, after each push (core's properties, and more):
   migration/Migration.scala: AddField, DropField, MoveField, SplitField, MoveConflictingFields,
   MoveWildcard) gives, with core's fuzz's own quirk of an `add`'s default that a `split` consumes
   (FQL2SchemaFuzzSpec `Source.Add`);
-- each field reads back, typechecked, as a value of its declared type (`let v: <type> = doc.<field>`);
+- each field reads back, typechecked, as a value of its declared type (`let v: <type> = doc.<field>`),
+  its static type is the declared one, and a field name the collection no longer has does not typecheck
+  (unless a wildcard takes it);
 - each index on a field finds each document by its value;
 - a document written after the push (typechecked `create`) reads back as written, defaults filled in,
   and one with a value of the wrong type is refused (`invalid_query` typechecked where core's typer
@@ -661,12 +663,39 @@ def check_docs(db: Target, coll: Coll) -> list[str]:
         expected = [doc.row.get(f.name) for f in coll.fields]
         if list(values) != expected:
             wrong.append(f"{read}\n  gave {values}, expected {expected}")
+    wrong += check_static_types(db, coll)
     for term in coll.indexes:
         for value in {literal(d.row[term]) for d in coll.docs if d.row.get(term) is not None}:
             count = sum(1 for d in coll.docs if literal(d.row.get(term)) == value)
             found_count = db.q(f"{coll.name}.by{term}({value}).count()")
             if found_count != count:
                 wrong.append(f"{coll.name}.by{term}({value}).count() is {found_count}, not {count}")
+    return wrong
+
+
+def shown(ftype: str) -> str:
+    """A field's type as the typer shows it (`T?` is `T | Null`)."""
+    return re.sub(r"(\w+|\{ \*: Any \})\?", r"\1 | Null", ftype)
+
+
+def check_static_types(db: Target, coll: Coll) -> list[str]:
+    """Each field read from a document has its declared type, statically; a name the collection no
+    longer has (dropped or moved) is no field of it, unless a wildcard takes it (core's typer: the
+    collection's document type, from its defined fields)."""
+    wrong = []
+    read = f"{coll.name}.byId({literal(coll.docs[0].id)})!"
+    for f in coll.fields:
+        found = db.static_type(f"{read}.{f.name}")
+        if found != shown(f.type):
+            wrong.append(f"{read}.{f.name} is typed {found}, not {shown(f.type)}")
+    gone = sorted(coll.used - {f.name for f in coll.fields} - set(coll.extras()) - {coll.name})
+    if gone and not coll.wildcard:
+        try:
+            db.q(f"{read}.{gone[0]}")
+            wrong.append(f"{read}.{gone[0]} typechecked, but the collection has no such field")
+        except FQLError as err:
+            if err.v10_code != "invalid_query":
+                wrong.append(f"{read}.{gone[0]} gave {err.v10_code}, not invalid_query")
     return wrong
 
 
@@ -698,6 +727,9 @@ class Target:
 
     def q(self, text: str, typecheck: bool = True) -> t.Any:
         return q(self.root, text, self.secret, typecheck=typecheck)
+
+    def static_type(self, text: str) -> str | None:
+        return self.root.run_with_state(fql.parse(text, "v10"), secret=self.secret, syntax="v10")[1].static_type
 
     def push(self, text: str, staged: bool = False) -> None:
         self.root.push_schema({"main.fsl": text}, secret=self.secret, staged=staged)

@@ -24,8 +24,9 @@ What a case draws:
 What a case asserts, after each push (core's properties, and more):
 
 - the push succeeds (each block is valid by construction); and before it, a block broken one way core's
-  MigrationValidator refuses (a required backfill, an `add`, or a `drop` left out, or a dropped field
-  kept) fails with core's message and leaves every document as it was;
+  MigrationValidator refuses (a required backfill, an `add`, a `drop` or a `move_conflicts` left out, a
+  dropped field kept, a backfill written twice, a wildcard kept after `move_wildcard`) fails with core's
+  message and leaves every document as it was;
 - a staged push leaves every document as the active schema has it until the commit;
 - each document's data is the row a model of core's repo migrations (ext/repo/src/main/scala/schema/
   migration/Migration.scala: AddField, DropField, MoveField, SplitField, MoveConflictingFields,
@@ -317,6 +318,12 @@ class Break:
     removed: tuple[str, ...]
     message: str
     kept: Field | None = None
+    #: The wildcard as the broken block declares it, when it differs.
+    wildcard: bool | None = None
+    #: An item written twice.
+    doubled: str | None = None
+    #: Whether the break holds only where no other item names the field (`_alone`).
+    alone: bool = True
 
 
 def draw_field(rng: random.Random, name: str, used: Coll | None = None) -> Field:
@@ -336,6 +343,8 @@ def add(rng: random.Random, coll: Coll, block: Block, name: str | None = None, f
     if needed or rng.random() < 0.2:
         backfill = value_of(rng, fld.type)
         items.append(f"backfill .{fld.name} = {literal(backfill)}")
+        block.breaks.append(Break("backfill doubled", fld.name, (), f"Cannot backfill field `.{fld.name}` multiple times",
+                                  doubled=items[-1], alone=False))
         if needed:
             block.breaks.append(Break("backfill left out", fld.name, (items[1],),
                                       f"Cannot declare non-nullable field `.{fld.name}`: it has no default and no backfill value"))
@@ -514,9 +523,13 @@ def wildcard_push(rng: random.Random, coll: Coll, block: Block) -> None:
         else:
             add(rng, coll, block, name=rng.choice(extras) if extras and rng.random() < 0.5 else None)
     block.items.append(f"move_conflicts .{into}")
+    block.breaks.append(Break("move_conflicts left out", into, (block.items[-1],),
+                              f"Cannot add field, as `.{into}` conflicts with the wildcard", alone=False))
     for doc in coll.docs:
         move_conflicts(doc, into)
     if rng.random() < 0.3:
+        block.breaks.append(Break("wildcard kept", into, (), "Cannot move wildcard, as there is still a wildcard in the submitted schema",
+                                  wildcard=True, alone=False))
         keep = {f.name for f in coll.fields}
         for doc in coll.docs:
             move_wildcard(doc, into, keep)
@@ -525,6 +538,8 @@ def wildcard_push(rng: random.Random, coll: Coll, block: Block) -> None:
 
 
 def _alone(brk: Break, items: list[str], final: set[str]) -> bool:
+    if not brk.alone:
+        return True
     own = set(brk.removed) | {f"add .{brk.name}", f"drop .{brk.name}"}
     others = [i for i in items if i not in own and re.search(rf"\.{brk.name}\b", i)]
     added = brk.what.startswith(("add", "backfill"))
@@ -710,8 +725,11 @@ def check_push_refused(db: Target, previous: Coll, coll: Coll, block: Block, rng
     brk = rng.choice(block.breaks)
     what, message = brk.what, brk.message
     items = previous.migrations + [i for i in block.items if i not in brk.removed]
+    if brk.doubled:
+        items.insert(items.index(brk.doubled, len(previous.migrations)) + 1, brk.doubled)
     fields = coll.fields + ([brk.kept] if brk.kept else [])
-    broken = Coll(coll.name, fields, coll.wildcard, coll.indexes, items)
+    wildcard = coll.wildcard if brk.wildcard is None else brk.wildcard
+    broken = Coll(coll.name, fields, wildcard, coll.indexes, items)
     before = stored(db, previous)
     try:
         db.push(broken.fsl())

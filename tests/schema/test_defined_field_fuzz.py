@@ -35,7 +35,8 @@ What a case asserts, after each push (core's properties, and more):
 - each field reads back, typechecked, as a value of its declared type (`let v: <type> = doc.<field>`),
   its static type is the declared one, and a field name the collection no longer has does not typecheck
   (unless a wildcard takes it);
-- FQL v4's `Get` reads the same data;
+- FQL v4's `Get` reads the same data, and so does a read `at` the time the first document was written,
+  until it is rewritten (core's MigrationListSpec: every migration runs over every version);
 - each index on a field finds each document by its value;
 - a document written after the push (typechecked `create`) reads back as written, defaults filled in,
   and one with a value of the wrong type is refused (`invalid_query` typechecked where core's typer
@@ -184,9 +185,11 @@ class Doc:
     source: dict[str, str] = attrs.Factory(dict)
     #: Core's `__conflicts`: what the push's `add`s displaced, in their order.
     conflicts: dict[str, t.Any] = attrs.Factory(dict)
+    #: Whether the document was updated or replaced since it was first written.
+    touched: bool = False
 
     def copy(self) -> Doc:
-        return Doc(self.id, copy.deepcopy(self.row), dict(self.source), copy.deepcopy(self.conflicts))
+        return Doc(self.id, copy.deepcopy(self.row), dict(self.source), copy.deepcopy(self.conflicts), self.touched)
 
 
 @attrs.define
@@ -633,6 +636,7 @@ def rewrite_doc(db: Target, rng: random.Random, coll: Coll) -> None:
     null, which removes it; a struct merged into the struct there) or replaced (defaults filled in as on
     create, core's FQL2CollectionSpec "defaults will be inserted on replace")."""
     doc = rng.choice(coll.docs)
+    doc.touched = True
     if rng.random() < 0.4:
         written, doc.row = draw_row(rng, coll)
         db.q(f"{coll.name}.byId({literal(doc.id)})!.replace({literal(written)})")
@@ -780,6 +784,8 @@ def run_case(url: str, seed: int) -> list[str]:
     if rng.random() < 0.1:
         write_many(db, rng, coll)
     wrong += check_docs(db, coll)
+    first = coll.docs[0]
+    written_at = db.q("Time.now().toString()")
     for _ in range(rng.randint(1, 3)):
         if wrong:
             break
@@ -799,6 +805,11 @@ def run_case(url: str, seed: int) -> list[str]:
             wrong += [f"staged: {w}" for w in check_docs(db, previous)]
             db.commit()
         wrong += check_docs(db, coll)
+        if not first.touched:
+            # MigrationListSpec: a version written before a migration reads, at its own time, migrated.
+            found = db.q(f'at (Time("{written_at}")) {{ {coll.name}.byId({literal(first.id)})!.data }}', typecheck=False)
+            if found != first.row:
+                wrong.append(f"document {first.id} read at {written_at}: data {found}, the model's {first.row}")
         diff = db.diff()
         if diff:
             wrong.append(f"the files read back diff as\n{diff}")

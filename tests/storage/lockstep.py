@@ -11,7 +11,7 @@ a cursor an earlier one answered (`${t3}`, `${k2}`, `${c5}`): each backend's own
 
 Run many seeds by hand:
 
-    PYTHONPATH=. python -m tests.storage.lockstep 1 200          # seeds 1..200
+    PYTHONPATH=. python -m tests.storage.lockstep 1 200 [STEPS [schema|feeds]]    # seeds 1..200
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ import attrs
 import fql
 from fql.errors import FQLError
 from fql.server import v10 as v10_server
+from fql.server import ServerThread
 from fql.server.protocol import ProtocolError
+from fql.server.streams import StreamSettings
 from fql.wire.v4 import to_json
 from tests.fixtures import FIXTURES, load
 
@@ -53,6 +55,11 @@ class Step:
     #: Keep the answer as `keep` for later steps: "secret" (the value), "cursor" (a page's `after`).
     capture: str | None = None
     keep: str | None = None
+    #: For a "feed" step: the options of `POST /feed/1` besides the token, as JSON (`start_ts`, `cursor`);
+    #: for an "fsl" step, the method and path of the schema API it calls (`POST /schema/1/update`).
+    feed: str | None = None
+    #: Whether it runs on a second Database of the same URL (see Runner.other).
+    other: bool = False
 
 
 # --- normalising ---------------------------------------------------------------------------------------
@@ -65,6 +72,10 @@ _TOKENS = re.compile(
     r"|\b\d{15,}\b"
     r"|[A-Za-z0-9_\-+/]{24,}=*"
 )
+
+
+#: Fields whose whole value a backend chooses.
+_CHOSEN = ("global_id", "cursor")
 
 
 class Labels:
@@ -91,14 +102,16 @@ class Labels:
         if isinstance(value, list):
             return [self.plain(v) for v in value]
         if isinstance(value, dict):
-            # A database's global id is made from its (generated) id.
-            return {self.plain(k): self.label(v) if k == "global_id" else self.plain(v) for k, v in value.items()}
+            # A database's global id is made from its (generated) id; a feed's cursor from a time.
+            return {self.plain(k): self.label(v) if k in _CHOSEN else self.plain(v) for k, v in value.items()}
         return repr(value)
 
 
 # --- running -------------------------------------------------------------------------------------------
 
 _DROPPED_STATS = ("query_time_ms", "contention_retries")
+#: v10 answers in the tagged format, which tells an Int from a Long and a Time from a string.
+TAGGED = {"x-format": "tagged"}
 
 
 class Runner:
@@ -107,18 +120,50 @@ class Runner:
     def __init__(self, name: str, url: str) -> None:
         self.name, self.url = name, url
         self.db = fql.connect(url)
+        #: A second Database on the same URL (SQL backends only), which some queries run on: what one
+        #: commits, the other must see, whatever either keeps between queries.
+        self.other: fql.Database | None = None
         self.labels = Labels()
         self.captured: dict[str, str] = {}
         #: The time of each step (µs), for `{t<n>}`.
         self.times: list[int] = []
 
+        self._server: ServerThread | None = None
+
     def reopen(self) -> None:
         if self.name != "memory":
+            self._stop()
             self.db.close()
             self.db = fql.connect(self.url)
+            if self.other is not None:
+                self.other.close()
+                self.other = None
 
     def close(self) -> None:
+        self._stop()
         self.db.close()
+        if self.other is not None:
+            self.other.close()
+
+    def on(self, step: Step) -> fql.Database:
+        """The Database `step` runs on."""
+        if not step.other or self.name == "memory":
+            return self.db
+        if self.other is None:
+            self.other = fql.connect(self.url)
+        return self.other
+
+    def server(self) -> ServerThread:
+        """A server of this database (for FSL pushes and event feeds), started at its first use."""
+        if self._server is None:
+            self._server = ServerThread(self.db, streams=StreamSettings(poll_interval=0.02, max_duration=5.0))
+            self._server.start()
+        return self._server
+
+    def _stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
 
     def fill(self, text: str) -> str | None:
         missing = []
@@ -147,9 +192,19 @@ class Runner:
         return self.labels.plain(raw)
 
     def _answer(self, step: Step, text: str, secret: str | None) -> tuple[t.Any, int]:
+        if step.syntax == "fsl":
+            method, path = (step.feed or "POST /schema/1/update?force=true").split(" ")
+            return self._post(path, *multipart([("main.fsl", text)]), secret=secret, method=method), 0
+        if step.syntax == "feed":
+            made = self._post("/query/1", json.dumps({"query": text}).encode(), "application/json")
+            if made.get("status") != 200:
+                return made, 0
+            options = json.loads(self.fill(step.feed or "{}") or "{}")
+            token = made["data"]["@stream"] if isinstance(made["data"], dict) else made["data"]
+            return self._post("/feed/1", json.dumps({"token": token, **options}).encode(), "application/json"), 0
         if step.syntax == "v10":
             try:
-                response = v10_server.query(self.db, {"query": text}, secret or self.db.root_secret, {}, 0)
+                response = v10_server.query(self.on(step), {"query": text}, secret or self.db.root_secret, TAGGED, 0)
                 body = json.loads(response.body)
                 status = response.status
             except v10_server.V10Error as err:
@@ -162,7 +217,7 @@ class Runner:
                 return {"python": _python(exc)}, 0
             return {"status": status, **body}, body.get("txn_ts", 0) if isinstance(body, dict) else 0
         try:
-            result, state = self.db.run_with_state(fql.parse(text, "v4"), secret=secret, syntax="v4")
+            result, state = self.on(step).run_with_state(fql.parse(text, "v4"), secret=secret, syntax="v4")
             return {"resource": to_json(result)}, state.ts
         except FQLError as err:
             return {"errors": err.v4_errors()}, 0
@@ -182,6 +237,27 @@ class Runner:
         if isinstance(resource, dict) and "after" in resource:
             return v4_text(resource["after"])
         return None
+
+
+    def _post(self, path: str, body: bytes, kind: str, secret: str | None = None, method: str = "POST") -> dict:
+        import httpx
+
+        headers = {"Authorization": f"Bearer {secret or self.db.root_secret}", "Content-Type": kind}
+        response = httpx.request(method, self.server().url + path, content=body if method == "POST" else None,
+                                 headers=headers, timeout=10)
+        answer = response.json()
+        if isinstance(answer, dict):
+            answer.pop("stats", None)
+            answer.pop("txn_ts", None)
+        return {"status": response.status_code, **(answer if isinstance(answer, dict) else {"body": answer})}
+
+
+def multipart(files: list[tuple[str, str]]) -> tuple[bytes, str]:
+    """The form-data body the Fauna CLI pushes FSL files in."""
+    boundary = "lockstep-boundary"
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{name}"\r\n'
+             f"Content-Type: application/octet-stream\r\n\r\n{content}\r\n" for name, content in files]
+    return ("".join(parts) + f"--{boundary}--\r\n").encode(), f"multipart/form-data; boundary={boundary}"
 
 
 def _python(exc: BaseException) -> str:
@@ -218,6 +294,14 @@ def _ref_text(ref: dict) -> str:
 
 # --- the queries ---------------------------------------------------------------------------------------
 
+#: The child database FSL is pushed to (a push replaces the whole schema of its database).
+FSL_SECRET = "secret:fs:admin"
+#: What the state check reads there.
+STATE_FSL = """{
+  collections: Collection.all().toArray(),
+  documents: Collection.all().toArray().map(c => Collection(c.name).all().pageSize(1000).toArray()),
+  functions: Function.all().toArray()
+}"""
 #: Everything the state check reads, in v4: documents with their events, index entries (terms are always
 #: `data.n`, 0..4), keys, tokens, credentials, child databases, functions, roles.
 STATE_V4 = """Let({
@@ -269,8 +353,11 @@ class Generator:
     """Seeded random steps over a small universe: v4 collections `a` and `b` (indexes `a_by_n`, `a_vals`,
     `b_by_n`), v10 collections `P` and `Q` (indexes `byN`, `sorted`), child databases, keys and users."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, focus: str | None = None) -> None:
         self.rng = random.Random(seed)
+        #: "schema" or "feeds": draw mostly FSL pushes and queries of what they define, or mostly event
+        #: feeds and bulk writes.
+        self.focus = focus
         self.fixtures = {"v4": fixture_queries("v4"), "v10": fixture_queries("v10")}
         self.k = 0
         self.steps = 0
@@ -290,6 +377,7 @@ class Generator:
             Step('Collection.create({ name: "Q", fields: { n: { signature: "Int?" }, s: { signature: "String?" } },'
                  ' computed_fields: { twice: { body: "(d) => (d.n ?? 0) * 2" } } })', "v10"),
             Step('CreateCollection({name: "users"})', "v4"),
+            Step('Database.create({ name: "fs" })', "v10"),
             Step('Create(Ref(Collection("users"), "1"), {data: {name: "u1"}, credentials: {password: "pw"}})', "v4"),
         ]
 
@@ -297,8 +385,20 @@ class Generator:
         self.steps += 1
         rng = self.rng
         roll = rng.random()
+        if self.focus == "schema" and roll < 0.7:
+            return self._fsl() if roll < 0.35 else self._in_fsl()
+        if self.focus == "feeds" and roll < 0.6:
+            return self._feed() if roll < 0.3 else self._bulk()
         if roll < 0.12:
             return self._fixture()
+        if roll < 0.15:
+            return self._fsl()
+        if roll < 0.17:
+            return self._in_fsl()
+        if roll < 0.2:
+            return self._bulk()
+        if roll < 0.2:
+            return self._feed()
         if roll < 0.5:
             return self._v4()
         return self._v10()
@@ -340,6 +440,55 @@ class Generator:
             text = re.sub(r"\b\d\b", lambda m: str(self.rng.randint(0, 4)), text)
         return Step(text, syntax)
 
+    def _fsl(self) -> Step:
+        rng = self.rng
+        index = rng.choice(["", "  index byS {\n    terms [.s]\n  }\n", "  index byS {\n    terms [.n]\n    values [.s]\n  }\n"])
+        field = rng.choice(["", "  n: Int?\n  s: Any\n",
+                            "  n: Int\n  s: Any\n  migrations {\n    add .n\n    backfill .n = 0\n  }\n"])
+        name = rng.choice(["R", "S", "R"])
+        extra = rng.choice(["", f"collection {name}2 {{}}\n", 'function h(x) { x + 1 }\n'])
+        # A push, staged or not; a staged schema's status, commit or abandon; the files read back.
+        path = rng.choice(["POST /schema/1/update?force=true", "POST /schema/1/update?force=true",
+                           "POST /schema/1/update?staged=true&force=true", "POST /schema/1/staged/commit?force=true",
+                           "POST /schema/1/staged/abandon?force=true", "GET /schema/1/staged/status",
+                           "GET /schema/1/files/main.fsl", "POST /schema/1/diff?force=true"])
+        return Step(f"collection {name} {{\n{field}{index}}}\n{extra}", "fsl", secret=FSL_SECRET, feed=path)
+
+    def _in_fsl(self) -> Step:
+        rng = self.rng
+        name = rng.choice(["R", "S", "R2"])
+        return Step(rng.choice([f"{name}.create({{ n: {self.n()}, s: {self.s()} }})", f"{name}.byS({self.s()}).toArray()",
+                                f"{name}.all().toArray()", f"{name}.all().first()?.update({{ n: {self.n()} }})",
+                                f"h({self.n()})"]), "v10", secret=FSL_SECRET)
+
+    def _bulk(self) -> Step:
+        """Many documents written or deleted at once: scans and index reads past the SQL backends' first
+        batch (16 rows), and over many deleted rows."""
+        rng = self.rng
+        count = rng.choice([20, 40, 70])
+        items = ", ".join(str(i) for i in range(count))
+        return rng.choice([
+            Step(f'Foreach([{items}], Lambda("i", Create(Collection("a"), '
+                 '{data: {n: Modulo(Var("i"), 5), s: Concat(["b", ToString(Var("i"))])}})))', "v4"),
+            Step(f'Foreach(Paginate(Documents(Collection("a")), {{size: {count}}}), Lambda("r", Delete(Var("r"))))', "v4"),
+            Step(f'Foreach(Paginate(Match(Index("a_by_n"), {self.n()}), {{size: {count}}}), '
+                 f'Lambda("r", Update(Var("r"), {{data: {{n: {self.n()}}}}})))', "v4"),
+            Step(f"Set.sequence(0, {count}).forEach(i => Q.create({{ n: i % 5, s: i.toString() }}))", "v10"),
+            Step(f"Set.sequence(0, {count}).forEach(i => P.create({{ n: i % 5, s: 'p' + i.toString() }}))", "v10"),
+            Step(f"Q.all().take({count}).forEach(.delete())", "v10"),
+            Step(f"P.all().reverse().take({count}).forEach(.delete())", "v10"),
+            Step(f"P.byN({self.n()}).forEach(d => d.update({{ n: {self.n()} }}))", "v10"),
+        ])
+
+    def _feed(self) -> Step:
+        rng = self.rng
+        source = rng.choice(["P.all()", f"P.byN({self.n()})", "P.where(.n > 1)", "Q.all()", "R.all()"])
+        source += rng.choice([".eventSource()", ".eventSource()", ".map(.s).eventSource()", ".eventsOn(.n)"])
+        start = rng.random()
+        options = ('{"start_ts": ${' + f"t{rng.randint(0, max(0, self.steps - 2))}" + "}}" if start < 0.6
+                   else f'{{"page_size": {rng.randint(1, 3)}}}')
+        return Step(source, "feed", feed=options)
+
     # -- v4
 
     def _v4(self) -> Step:
@@ -374,11 +523,15 @@ class Generator:
             f"Paginate({ref}, {{events: true}})",
             f"Paginate(Events({ref}), {{before: {self.mark()}}})",
             f'At({self.mark()}, Paginate(Match(Index("a_vals"))))',
-            f'Paginate(Union(Match(Index("a_by_n"), 1), Match(Index("b_by_n"), 2)))',
+            'Paginate(Union(Match(Index("a_by_n"), 1), Match(Index("b_by_n"), 2)))',
             f'Paginate(Join(Match(Index("a_by_n"), {self.n()}), Index("b_by_n")))',
-            f'Count(Match(Index("a_vals")))',
+            'Count(Match(Index("a_vals")))',
             f'Paginate(Documents(Collection("{coll}")), {{size: 2, after: {self.old("c")}}})',
             f'Paginate(Match(Index("a_vals")), {{size: 2, after: {self.old("c")}}})',
+            f'Paginate(Match(Index("a_vals")), {{size: 7, before: {self.old("c")}}})',
+            f'Paginate(Documents(Collection("a")), {{size: 5, events: true, after: {self.old("c")}}})',
+            f'Paginate(Documents(Collection("a")), {{size: 5, events: true, before: {self.old("c")}}})',
+            f'Paginate(Reverse(Match(Index("a_vals"))), {{size: 9, after: {self.old("c")}}})',
         ]
         if rng.random() < 0.35:
             text = rng.choice(doc_writes)
@@ -389,8 +542,11 @@ class Generator:
         if rng.random() < 0.45:
             keep = self.new("c")
             source = rng.choice([f'Documents(Collection("{coll}"))', 'Match(Index("a_vals"))',
-                                 f'Match(Index("a_by_n"), {self.n()})'])
-            return Step(f"Paginate({source}, {{size: {rng.randint(1, 3)}}})", "v4", capture="cursor", keep=keep)
+                                 f'Match(Index("a_by_n"), {self.n()})', 'Reverse(Match(Index("a_vals")))',
+                                 'Range(Match(Index("a_vals")), ["b"], ["c"])'])
+            events = rng.choice(["", "", ", events: true"])
+            return Step(f"Paginate({source}, {{size: {rng.randint(1, 20)}{events}}})", "v4", capture="cursor",
+                        keep=keep)
         if rng.random() < 0.6:
             return Step(rng.choice(reads), "v4")
         return self._v4_admin()
@@ -411,18 +567,18 @@ class Generator:
             lambda: Step('Select("secret", CreateKey({role: "server"}))', "v4", capture="secret", keep=self.new("k")),
             lambda: Step('Select("secret", Login(Ref(Collection("users"), "1"), {password: "pw"}))', "v4",
                          capture="secret", keep=self.new("k")),
-            lambda: Step(f'Paginate(Documents(Collection("a")))', "v4", secret=self.old("k")),
+            lambda: Step('Paginate(Documents(Collection("a")))', "v4", secret=self.old("k")),
             lambda: Step("Logout(false)", "v4", secret=self.old("k")),
             lambda: Step(f'Create(Collection("a"), {{data: {{n: {self.n()}}}}})', "v4", secret=self.old("k")),
             lambda: Step(f'CreateDatabase({{name: "{rng.choice(["d1", "d2"])}"}})', "v4"),
             lambda: Step(f'Delete(Database("{rng.choice(["d1", "d2"])}"))', "v4"),
-            lambda: Step(f'Do(CreateCollection({{name: "x"}}), Create(Collection("x"), {{data: {{n: 1}}}}))', "v4",
+            lambda: Step('Do(CreateCollection({name: "x"}), Create(Collection("x"), {data: {n: 1}}))', "v4",
                          secret=f'secret:{rng.choice(["d1", "d2"])}:admin'),
             lambda: Step('Paginate(Documents(Collection("x")), {events: true})', "v4",
                          secret=f'secret:{rng.choice(["d1", "d2"])}:admin'),
             lambda: Step(f'CreateFunction({{name: "f", body: Query(Lambda("x", Add(Var("x"), {self.n()})))}})', "v4"),
             lambda: Step(f'Call(Function("f"), {self.n()})', "v4"),
-            lambda: Step(f'Do(CreateCollection({{name: "e"}}), Abort("no"))', "v4"),
+            lambda: Step('Do(CreateCollection({name: "e"}), Abort("no"))', "v4"),
         ]
         return rng.choice(choices)()
 
@@ -450,7 +606,7 @@ class Generator:
             f"{coll}.all().reverse().take(3).toArray()",
             f"P.byN({self.n()})", f"P.byN({self.n()}).reverse().toArray()",
             f"P.sorted({{ from: [{self.n()}], to: [{self.n()}] }}).toArray()",
-            f"P.sorted().reverse().pageSize(2)",
+            "P.sorted().reverse().pageSize(2)",
             f'P.sorted({{ from: {self.n()} }}).map(.s).toArray()',
             f"at(Time.fromString(\"${{iso{rng.randint(0, 3)}}}\")) {{ P.all().toArray() }}",
             f"at(Time.epoch({self.mark()}, \"microseconds\")) {{ {coll}.all().toArray() }}",
@@ -467,8 +623,9 @@ class Generator:
                 text = f'{text}\n{rng.choice(writes)}\n{rng.choice(["abort(0)", "1 / 0", "P.byId(999)!.n"])}'
             return Step(text, "v10")
         if rng.random() < 0.3:
-            source = rng.choice([f"{coll}.all()", f"P.byN({self.n()})", "P.sorted()", f"{coll}.all().reverse()"])
-            return Step(f"{source}.pageSize({rng.randint(1, 3)})", "v10", capture="cursor", keep=self.new("v"))
+            source = rng.choice([f"{coll}.all()", f"P.byN({self.n()})", "P.sorted()", f"{coll}.all().reverse()",
+                                 f"P.sorted({{ from: [{self.n()}] }})", "Q.all().where(.n > 1)", "P.sorted().reverse()"])
+            return Step(f"{source}.pageSize({rng.randint(1, 20)})", "v10", capture="cursor", keep=self.new("v"))
         if rng.random() < 0.65:
             return Step(rng.choice(reads), "v10")
         return self._v10_admin()
@@ -549,6 +706,8 @@ def _state(runner: Runner, mark: str | None) -> t.Any:
     found = {"v4": runner.run(Step(v4, "v4"), record=False)}
     if mark is None:
         found["v10"] = runner.run(Step(STATE_V10, "v10"), record=False)
+    if mark is None:
+        found["fs"] = runner.run(Step(STATE_FSL, "v10", secret=FSL_SECRET), record=False)
     for child in ("d1", "d2", "d3"):
         found[child] = runner.run(Step('Paginate(Documents(Collection("x")), {events: true})', "v4",
                                        secret=f"secret:{child}:admin"), record=False)
@@ -556,15 +715,16 @@ def _state(runner: Runner, mark: str | None) -> t.Any:
 
 
 def run_seed(seed: int, steps: int, backends: t.Sequence[str] = ("memory", "sqlite", "postgres"),
-             state_every: int = 1) -> list[Difference]:
+             state_every: int = 1, focus: str | None = None) -> list[Difference]:
     """Run seed `seed`'s steps on every backend in lockstep; every difference found (each stops the run)."""
-    gen = Generator(seed)
+    gen = Generator(seed, focus)
     differences: list[Difference] = []
     with runners(backends) as rs:
         # ISO forms of a few early times, for v10 `Time.fromString`.
         plan = gen.setup()
         for number in range(len(plan) + steps):
             step = plan[number] if number < len(plan) else gen.step()
+            step.other = gen.rng.random() < 0.25
             answers = {r.name: r.run(step) for r in rs}
             if number == len(plan) - 1:
                 for r in rs:
@@ -613,10 +773,11 @@ def _differ(answers: dict[str, t.Any]) -> bool:
 def main(argv: list[str]) -> int:
     first, last = int(argv[0]), int(argv[1]) if len(argv) > 1 else int(argv[0])
     steps = int(argv[2]) if len(argv) > 2 else 60
+    focus = argv[3] if len(argv) > 3 else None
     backends = ["memory", "sqlite"] + ([] if postgres_problem() else ["postgres"])
     found = 0
     for seed in range(first, last + 1):
-        for difference in run_seed(seed, steps, backends):
+        for difference in run_seed(seed, steps, backends, focus=focus):
             found += 1
             print(difference, flush=True)
     print(f"{found} differences in seeds {first}..{last}", flush=True)

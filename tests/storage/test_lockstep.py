@@ -19,7 +19,7 @@ def test_backends_answer_alike(seed):
         backends.append("postgres")
     elif os.environ.get("FQL_REQUIRE_POSTGRES") == "1":
         require_postgres()  # fails, saying why
-    differences = run_seed(seed, 25, backends, state_every=3)
+    differences = run_seed(seed, 15, backends, state_every=3)
     assert not differences, "\n".join(map(str, differences))
 
 

@@ -76,6 +76,8 @@ _TOKENS = re.compile(
 
 #: Fields whose whole value a backend chooses.
 _CHOSEN = ("global_id", "cursor")
+#: Fields that measure time taken (an event's stats), left out.
+_TIMINGS = ("processing_time_ms", "query_time_ms")
 
 
 class Labels:
@@ -103,7 +105,8 @@ class Labels:
             return [self.plain(v) for v in value]
         if isinstance(value, dict):
             # A database's global id is made from its (generated) id; a feed's cursor from a time.
-            return {self.plain(k): self.label(v) if k in _CHOSEN else self.plain(v) for k, v in value.items()}
+            return {self.plain(k): self.label(v) if k in _CHOSEN else self.plain(v) for k, v in value.items()
+                    if k not in _TIMINGS}
         return repr(value)
 
 
@@ -572,6 +575,9 @@ class Generator:
             lambda: Step(f'Create(Collection("a"), {{data: {{n: {self.n()}}}}})', "v4", secret=self.old("k")),
             lambda: Step(f'CreateDatabase({{name: "{rng.choice(["d1", "d2"])}"}})', "v4"),
             lambda: Step(f'Delete(Database("{rng.choice(["d1", "d2"])}"))', "v4"),
+            lambda: Step(f'MoveDatabase(Database("{rng.choice(["d1", "d2"])}"), Database("{rng.choice(["d1", "d2", "d3"])}"))',
+                         "v4"),
+            lambda: Step(f'MoveDatabase(Database("d1", Database("{rng.choice(["d2", "d3"])}")), Database("{rng.choice(["d2", "d3"])}"))', "v4"),
             lambda: Step('Do(CreateCollection({name: "x"}), Create(Collection("x"), {data: {n: 1}}))', "v4",
                          secret=f'secret:{rng.choice(["d1", "d2"])}:admin'),
             lambda: Step('Paginate(Documents(Collection("x")), {events: true})', "v4",
@@ -708,7 +714,7 @@ def _state(runner: Runner, mark: str | None) -> t.Any:
         found["v10"] = runner.run(Step(STATE_V10, "v10"), record=False)
     if mark is None:
         found["fs"] = runner.run(Step(STATE_FSL, "v10", secret=FSL_SECRET), record=False)
-    for child in ("d1", "d2", "d3"):
+    for child in ("d1", "d2", "d3", "d2/d1", "d3/d1", "d1/d2", "d3/d2"):
         found[child] = runner.run(Step('Paginate(Documents(Collection("x")), {events: true})', "v4",
                                        secret=f"secret:{child}:admin"), record=False)
     return found

@@ -305,7 +305,8 @@ STATE_FSL = """{
   documents: Collection.all().toArray().map(c => Collection(c.name).all().pageSize(1000).toArray()),
   functions: Function.all().toArray()
 }"""
-#: Everything the state check reads, in v4: documents with their events, index entries (terms are always
+#: Everything the state check reads, in v4: documents with their histories (of every document that ever
+#: was in the collection), the collection's events, index entries (terms are always
 #: `data.n`, 0..4), keys, tokens, credentials, child databases, functions, roles.
 STATE_V4 = """Let({
   colls: Select("data", Paginate(Collections(), {size: 100})),
@@ -314,13 +315,20 @@ STATE_V4 = """Let({
   collections: Map(Var("colls"), Lambda("c", [
     Get(Var("c")),
     Paginate(Documents(Var("c")), {size: 1000}),
+    [Paginate(Reverse(Documents(Var("c"))), {size: 1000}), Paginate(Documents(Var("c")), {size: 2}),
+     Paginate(Documents(Var("c")), {size: 1000, after: [Ref(Var("c"), "3")]}),
+     Paginate(Documents(Var("c")), {size: 1000, before: [Ref(Var("c"), "5")]})],
     Map(Select("data", Paginate(Documents(Var("c")), {size: 1000})), Lambda("r", Get(Var("r")))),
-    Paginate(Documents(Var("c")), {size: 1000, events: true})
+    Paginate(Documents(Var("c")), {size: 1000, events: true}),
+    Map(Select("data", Paginate(Documents(Var("c")), {size: 1000, events: true})),
+        Lambda("e", Paginate(Select("document", Var("e")), {size: 1000, events: true})))
   ])),
   indexes: Map(Var("idxs"), Lambda("i", [
     Get(Var("i")),
     If(Or(IsEmpty(Select("terms", Get(Var("i")), [])), Not(Select("active", Get(Var("i")), true))),
-       Paginate(Match(Var("i")), {size: 1000}),
+       [Paginate(Match(Var("i")), {size: 1000}), Paginate(Reverse(Match(Var("i"))), {size: 1000}),
+        Paginate(Match(Var("i")), {size: 1000, after: ["b"]}), Paginate(Match(Var("i")), {size: 1000, before: ["x"]}),
+        Paginate(Range(Match(Var("i")), [1], ["y"]), {size: 1000}), Paginate(Match(Var("i")), {size: 4})],
        Map([0, 1, 2, 3, 4], Lambda("n", Paginate(Match(Var("i"), Var("n")), {size: 1000}))))
   ])),
   keys: Map(Select("data", Paginate(Keys(), {size: 1000})), Lambda("k", Get(Var("k")))),
@@ -330,6 +338,16 @@ STATE_V4 = """Let({
   functions: Map(Select("data", Paginate(Functions(), {size: 1000})), Lambda("f", Get(Var("f")))),
   roles: Map(Select("data", Paginate(Roles(), {size: 1000})), Lambda("f", Get(Var("f"))))
 })"""
+#: P's indexes read every way: ranges, reverse, small pages (core's own range reads).
+STATE_P = """{
+  sorted: P.sorted().toArray(),
+  reversed: P.sorted().reverse().toArray(),
+  ranges: [P.sorted({ from: [1] }).toArray(), P.sorted({ to: [3, "y"] }).toArray(),
+           P.sorted({ from: [2, "a"], to: [4] }).reverse().toArray()],
+  byN: [0, 1, 2, 3, 4].map(n => [P.byN(n).toArray(), P.byN(n).reverse().toArray(), P.byN(n, { from: "b" }).toArray()]),
+  page: P.sorted().pageSize(3),
+  all: P.all().reverse().pageSize(5)
+}"""
 #: The same in v10, for what v4 does not show (definitions, computed and v10-only fields).
 STATE_V10 = """{
   collections: Collection.all().toArray(),
@@ -639,9 +657,10 @@ class Generator:
     def _v10_admin(self) -> Step:
         rng = self.rng
         name = rng.choice(["P", "Q", "R", "Q2"])
+        renamed = rng.choice(["Q", "R", "Q2"])
         choices = [
             lambda: Step(f'Collection.create({{ name: "{rng.choice(["R", "S"])}" }})', "v10"),
-            lambda: Step(f'Collection.byName("{name}")!.update({{ name: "{rng.choice(["Q", "Q2", "R"])}" }})', "v10"),
+            lambda: Step(f'Collection.byName("{renamed}")!.update({{ name: "{rng.choice(["Q", "Q2", "R"])}" }})', "v10"),
             lambda: Step(f'Collection.byName("{rng.choice(["R", "S", "Q2"])}")!.delete()', "v10"),
             lambda: Step(f'Collection.byName("{name}")!.update({{ indexes: {{ byS: {{ terms: [{{ field: ".s" }}] }} }} }})', "v10"),
             lambda: Step(f'Collection.byName("{name}")!.update({{ indexes: {{ byS: null }} }})', "v10"),
@@ -712,6 +731,7 @@ def _state(runner: Runner, mark: str | None) -> t.Any:
     found = {"v4": runner.run(Step(v4, "v4"), record=False)}
     if mark is None:
         found["v10"] = runner.run(Step(STATE_V10, "v10"), record=False)
+        found["P"] = runner.run(Step(STATE_P, "v10"), record=False)
     if mark is None:
         found["fs"] = runner.run(Step(STATE_FSL, "v10", secret=FSL_SECRET), record=False)
     for child in ("d1", "d2", "d3", "d2/d1", "d3/d1", "d1/d2", "d3/d2"):

@@ -553,6 +553,11 @@ class Generator:
             f'Paginate(Documents(Collection("a")), {{size: 5, events: true, after: {self.old("c")}}})',
             f'Paginate(Documents(Collection("a")), {{size: 5, events: true, before: {self.old("c")}}})',
             f'Paginate(Reverse(Match(Index("a_vals"))), {{size: 9, after: {self.old("c")}}})',
+            f'Paginate(Documents(Collection("{coll}")), {{events: true, after: {self.mark()}}})',
+            f'Paginate(Match(Index("b_by_n"), {self.n()}), {{events: true, before: {self.mark()}}})',
+            f'Paginate(Match(Index("a_vals")), {{ts: {self.mark()}}})',
+            'Paginate(Reverse(Match(Index("a_vals"))), {events: true, size: 5})',
+            f'Paginate(Range(Match(Index("a_vals")), [{self.s()}], []), {{events: true}})',
         ]
         if rng.random() < 0.35:
             text = rng.choice(doc_writes)

@@ -399,6 +399,9 @@ class Generator:
                  ' computed_fields: { twice: { body: "(d) => (d.n ?? 0) * 2" } } })', "v10"),
             Step('CreateCollection({name: "users"})', "v4"),
             Step('Database.create({ name: "fs" })', "v10"),
+            Step('Foreach([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], Lambda("i", Create(Collection("a"), '
+                 '{data: {n: Modulo(Var("i"), 5), s: Concat(["s", ToString(Var("i"))])}})))', "v4"),
+            Step("[0, 1, 2, 3, 4, 5, 6, 7].forEach(i => P.create({ n: i % 5, s: 'p' + i.toString() }))", "v10"),
             Step('Create(Ref(Collection("users"), "1"), {data: {name: "u1"}, credentials: {password: "pw"}})', "v4"),
         ]
 

@@ -52,6 +52,14 @@ def db() -> fql.Database:
 # -- FQL2TypecheckSpec "interpreter typechecks"
 
 
+def only_check(db: fql.Database, query: str):
+    """The one check core's typer fails `query` on (a QueryCheckError with one check, as the tests expect)."""
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, query)
+    (error,) = failed.value.checks
+    return error
+
+
 def test_can_check_trivial_types(db):
     assert type_of(db, "2") == "2"
     assert type_of(db, "x => x") == "A => A"
@@ -234,9 +242,7 @@ def test_type_tuple_array_access(db):
 )
 def test_an_array_item_read_for_a_member_it_lacks(db, query, expected, hints):
     # fql answered null (or failed at run time) for these.
-    with pytest.raises(QueryCheckError) as failed:
-        type_of(db, query)
-    (error,) = failed.value.checks
+    error = only_check(db, query)
     assert (error.description, error.span.start, error.span.end) == expected
     assert [(m, s.start, s.end) for m, _, _, s, *_ in error.hints] == hints
 
@@ -253,9 +259,7 @@ def test_a_struct_literals_field_by_a_literal_key_keeps_its_place(db, query, exp
     # Core's typeLitAccess turns a literal key of a struct into the field's selection (TyperConstrain's Rec
     # access: an Interface), so the field's value keeps its place as `.a` keeps it. fql answered null or
     # failed at run time.
-    with pytest.raises(QueryCheckError) as failed:
-        type_of(db, query)
-    (error,) = failed.value.checks
+    error = only_check(db, query)
     assert (error.description, error.span.start, error.span.end) == expected
     assert [(m, s.start, s.end) for m, _, _, s, *_ in error.hints] == hints
 
@@ -275,9 +279,7 @@ def test_a_generic_result_of_one_literal_is_hinted_at_it(db, query, expected, hi
     # literal it is called on, which core widens to an Array of a variable the item bounds), its span kept:
     # a later failure of the result is hinted there, as TyperCoreSpec's `(if (true) 1 else anyval).foo` is
     # at the `1` (TypeConstraintFailure.toError). fql placed no hint, and ran `dbg(1)()`.
-    with pytest.raises(QueryCheckError) as failed:
-        type_of(db, query)
-    (error,) = failed.value.checks
+    error = only_check(db, query)
     assert (error.description, error.span.start, error.span.end) == expected
     assert [(m, s.start, s.end) for m, _, _, s, *_ in error.hints] == hints
 
@@ -811,9 +813,7 @@ def test_a_struct_literals_field_is_typed_where_its_value_is(db):
     ],
 )
 def test_a_variable_of_a_literal_used_where_it_does_not_fit(db, query, expected, causes):
-    with pytest.raises(QueryCheckError) as failed:
-        type_of(db, query)
-    (error,) = failed.value.checks
+    error = only_check(db, query)
     assert (error.description, error.span.start, error.span.end) == expected
     assert [(m, s.start, s.end) for m, s in error.causes] == causes
 
@@ -889,9 +889,7 @@ def test_a_let_whose_literal_its_annotation_refuses(db, query, shown, causes):
     # (TypeConstraintFailure.toTypeError's `transitive`), as TyperCoreSpec's `let y: String = x` (whose
     # failure is where `y` is used) and `let b: IntOrStr = a` (its Boolean has no place: at the name alone).
     wanted = query.split(":")[1].split("=")[0].strip()
-    with pytest.raises(QueryCheckError) as failed:
-        type_of(db, query)
-    (error,) = failed.value.checks
+    error = only_check(db, query)
     assert (error.description, error.span.start, error.span.end) == (f"Type `{shown}` is not a subtype of `{wanted}`", 4, 5)
     assert [(m, s.start, s.end) for m, s in error.causes] == causes
 
@@ -914,9 +912,7 @@ def test_a_let_whose_array_literal_its_array_annotation_refuses(db, query, shown
     # fails where it is written, apart from the name where the let is constrained: the error is at the name,
     # the array shown as written, a cause at each failing item (TypeConstraintFailure.toTypeError).
     wanted = query.split(":")[1].split("=")[0].strip()
-    with pytest.raises(QueryCheckError) as failed:
-        type_of(db, query)
-    (error,) = failed.value.checks
+    error = only_check(db, query)
     assert (error.description, error.span.start, error.span.end) == (f"Type `{shown}` is not a subtype of `{wanted}`", 4, 5)
     assert [(m, s.start, s.end) for m, s in error.causes] == causes
     # Items that all fit run, and are of the annotation's type.
@@ -1045,9 +1041,7 @@ def test_a_let_struct_of_a_literal_its_field_refuses(db, query, shown, causes):
     # value to its type), outside the variable's name where the `let` is constrained: core's error is the
     # struct's NotSubtype at the name, the literal a cause, with the annotation's own failures if any
     # (TypeConstraintFailure.toTypeError `transitive`). fql ran these.
-    with pytest.raises(QueryCheckError) as failed:
-        type_of(db, query)
-    (error,) = failed.value.checks
+    error = only_check(db, query)
     wanted = query[len("let x: ") : query.index(" = ")]
     assert (error.description, error.span.start, error.span.end) == (f"Type `{shown}` is not a subtype of `{wanted}`", 4, 5)
     assert [(m, s.start, s.end) for m, s, *_ in error.causes] == causes
@@ -1099,9 +1093,7 @@ def test_an_annotated_variable_in_a_struct_argument(db):
     # The struct's field is typed at the annotation, apart from the struct: the failure there is a cause
     # of the struct's, shown whole (TypeConstraintFailure.toTypeError's `transitive`).
     query = "let t: Time = Time.now(); Key.create({ role: t })"
-    with pytest.raises(QueryCheckError) as failed:
-        type_of(db, query)
-    (error,) = failed.value.checks
+    error = only_check(db, query)
     wanted = "{ role: String, database: String | Null, ttl: Time | Null, data: { *: Any } | Null }"
     assert (error.description, error.span.start, error.span.end) == (f"Type `{{ role: Time }}` is not a subtype of `{wanted}`", 37, 48)
     assert [(m, s.start, s.end) for m, s in error.causes] == [("Type `Time` is not a subtype of `String`", 7, 11)]
@@ -1125,9 +1117,7 @@ def test_an_annotated_variable_in_a_struct_argument(db):
 )
 def test_an_annotated_variable_its_use_refuses(db, query, annotation):
     found, wanted, start, end, at, to = annotation
-    with pytest.raises(QueryCheckError) as failed:
-        type_of(db, query)
-    (error,) = failed.value.checks
+    error = only_check(db, query)
     message = f"Type `{found}` is not a subtype of `{wanted}`"
     assert (error.description, error.span.start, error.span.end) == (message, at, to)
     assert [(m, s.start, s.end) for m, s in error.causes] == [(message, start, end)]
@@ -1435,9 +1425,7 @@ def test_an_identity_predicate_of_literals_that_are_no_booleans(db, query, expec
     # literal (TypeConstraintFailure.toTypeError `transitive`, as TyperCoreSpec "type operator overloads in
     # lambdas" shows `['a', 'b', 'c'].map(x => 1 + x)`), the lambda `A => A` once its variable's bounds are
     # undone. fql ran these and failed at run time ("expected type: Boolean").
-    with pytest.raises(QueryCheckError) as failed:
-        type_of(db, query)
-    (error,) = failed.value.checks
+    error = only_check(db, query)
     wanted, start, end = expected
     assert (error.description, error.span.start, error.span.end) == (f"Type `A => A` is not a subtype of {wanted}", start, end)
     assert [(m, s.start, s.end) for m, s in error.causes] == causes
@@ -1465,9 +1453,7 @@ def test_a_lambda_reads_a_field_its_literal_element_lacks(db, query, expected, h
     # (TyperConstrain's tuple widening); the lambda's parameter meets it in the argument's constrain call, so
     # the field the literal's type lacks is that call's lone failure, within the argument: the error itself,
     # at the field, hinted at the literal (TypeConstraintFailure.toError's MissingField).
-    with pytest.raises(QueryCheckError) as failed:
-        type_of(db, query)
-    (error,) = failed.value.checks
+    error = only_check(db, query)
     assert (error.description, error.span.start, error.span.end) == expected
     shown = expected[0].split("`")[1]
     assert [(m, s.start, s.end) for m, _, _, s, *_ in error.hints] == [(f"Type `{shown}` inferred here", *hint)]
@@ -1944,9 +1930,7 @@ def test_an_extra_create_field_is_refused(foos, query, expected):
 def test_a_create_struct_with_several_failures(query, shown, causes):
     db = fql.connect()
     db.query("Collection.create({ name: 'User', fields: { b: { signature: 'Int' }, a: { signature: 'String' } } })", syntax="v10")
-    with pytest.raises(QueryCheckError) as failed:
-        type_of(db, query)
-    (error,) = failed.value.checks
+    error = only_check(db, query)
     wanted = "{ id: ID | Null, b: Number, a: String }"
     assert (error.description, error.span.start, error.span.end) == (f"Type `{shown}` is not a subtype of `{wanted}`", 12, len(query) - 1)
     assert [(m, s.start, s.end) for m, s in error.causes] == [(cause, 12, len(query) - 1) for cause in causes]
@@ -1981,9 +1965,7 @@ def test_a_create_struct_with_several_misfit_values(db, query, causes):
     # Each field's value is constrained in the argument's one constrain call: several failures are core's
     # one NotSubtype of the struct at it, each failure a cause where it is (TypeConstraintFailure.toTypeError
     # `transitive`); fql reported each as an error of its own, or only the values' when a field was missing.
-    with pytest.raises(QueryCheckError) as failed:
-        type_of(db, query)
-    (error,) = failed.value.checks
+    error = only_check(db, query)
     shown = query[len("Key.create(") : -1]
     expected = (f"Type `{shown}` is not a subtype of `{_KEY_CREATE}`", 11, len(query) - 1)
     assert (error.description, error.span.start, error.span.end) == expected

@@ -25,7 +25,6 @@ import base64
 import json
 import struct
 import threading
-import time
 
 import httpx
 import pytest
@@ -33,6 +32,7 @@ import pytest
 from .test_core_streams_v4 import _query as v4_query
 from .test_core_streams_v4 import subscribe as v4_subscribe
 from .test_core_streams_v10 import WAIT, events, kinds, ok, post, server, source
+from .test_streams_v10 import _wait_for
 
 __all__ = ["server"]  # the fixture, imported for these tests
 
@@ -42,15 +42,6 @@ TAGS = "Collection.create({ name: 'C', indexes: { byTag: { terms: [{ field: '.ta
 def shown(found: list[dict]) -> list[tuple]:
     """Each v10 event's type and the id of the document it shows (None for a status event)."""
     return [(e["type"], e["data"]["@doc"]["id"] if "data" in e else None) for e in found]
-
-
-def _eventually(condition, seconds: float = WAIT) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return condition()
 
 
 def _cursor_ord(ts: int, ordinal: int) -> str:
@@ -218,7 +209,7 @@ def test_can_subscribe_and_unsubscribe_concurrently(server):
     for thread in dropping:
         thread.join(WAIT)
     assert shown(found) == [("status", None), ("add", "1")] and found[1]["txn_ts"] == created[0]["txn_ts"]
-    assert _eventually(lambda: server.app.streams.open == 0)
+    assert _wait_for(lambda: server.app.streams.open == 0)
 
 
 @pytest.mark.parametrize("query", ["Set.single(C.byId('1')).map(doc => abort('no'))", "C.all().map(doc => abort('no'))"],

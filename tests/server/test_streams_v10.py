@@ -9,6 +9,7 @@ import importlib.util
 import json
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -430,7 +431,8 @@ def test_a_feed_on_sqlite_misses_no_write_committed_after_its_page(tmp_path):
         thread = threading.Thread(target=write)
         thread.start()
         time.sleep(0.3)
-        pages = list(client.feed(source, FeedOptions(cursor=empty.cursor)))
+        # The page waits for the writer's lock: on a loaded machine its loop outlasts a default 5 s limit.
+        pages = list(client.feed(source, FeedOptions(cursor=empty.cursor, query_timeout=timedelta(seconds=60))))
         thread.join()
         writer.close()
         seen = [e["data"] for p in pages for e in p]

@@ -1,14 +1,13 @@
-"""Cases from core's FQL2ArraySpec (ext/model/src/test/scala/fql2/stdlib/FQL2ArraySpec.scala) that
-tests/fixtures/v10/arrays.fql does not already pin down: the span of each runtime error (core's
-`stackTrace(start, end)`, the call's argument list; fixtures compare the code and description only),
-the writes `indexWhere` and `lastIndexWhere` make before they stop, and the first page of an array's
-set. Each test names the spec case (`method / case`) it comes from; core's `checkErr` typechecks.
+"""Cases from core's FQL2ArraySpec (ext/model/src/test/scala/fql2/stdlib/FQL2ArraySpec.scala): each
+value case (core's `checkOk`) with the spec's own queries, the span of each runtime error (core's
+`stackTrace(start, end)`, the call's argument list; tests/fixtures/v10/arrays.fql compares the code and
+description only), the writes `indexWhere` and `lastIndexWhere` make before they stop, and the first page
+of an array's set. Each test names the spec case (`method / case`) it comes from; core's `checkOk` and
+`checkErr` typecheck.
 
-The other cases ('returns ...', 'works for empty arrays', 'filters by the given condition', the slice
-bounds, `sequence` in order and out of order) give values arrays.fql and FQL2IterableSpec's ports already
-hold. Not ported: the 'has signature ...' cases read core's native method tables (lookupSig), which
-fql keeps in fql/eval/v10/stdlib_types.py; the typer shows no type for an uncalled method of an array
-(`[1].at`), so they cannot be read back from a query as the String spec's are.
+Not ported: the 'has signature ...' cases read core's native method tables (lookupSig), which fql keeps
+in fql/eval/v10/stdlib_types.py; the typer shows no type for an uncalled method of an array (`[1].at`),
+so they cannot be read back from a query as the String spec's are.
 """
 
 from __future__ import annotations
@@ -87,6 +86,103 @@ NOT_INT = "expected value for `index` of type Int, received Long"
 )
 def test_errors_name_the_arguments(db, query, expected):
     assert err(db, query) == expected
+
+
+ABCB = "['a', 'b', 'c', 'b']"
+ABBD = "['a', 'b', 'b', 'd']"
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        # 'at' / 'selects an element out of an array'
+        ("[1, 2].at(0)", 1),
+        ("[1, 2].at(1)", 2),
+        ("[1, 2][0]", 1),
+        ("[1, 2][1]", 2),
+        # 'append' / 'appends an element to the end of the array'
+        ("[].append(5)", [5]),
+        ("[1, 2].append(3)", [1, 2, 3]),
+        # 'entries' / 'adds the index to every element in an iterable'
+        ("['a', 'b', 'c'].entries()", [[0, "a"], [1, "b"], [2, "c"]]),
+        # 'filter' / 'filters by the given condition', 'null acts like false in the predicate'
+        ("[1, 2, 3, 4].filter(v => v >= 3)", [3, 4]),
+        ("[true, false, null].filter(v => v)", [True]),
+        # 'flatten' / 'flattens an array', 'works for empty arrays'
+        ("[[1, 2], [3, 4]].flatten()", [1, 2, 3, 4]),
+        ("[].flatten()", []),
+        ("[[], []].flatten()", []),
+        ("[[1, 2], [], []].flatten()", [1, 2]),
+        ("[[], [3, 4]].flatten()", [3, 4]),
+        # 'indexOf' / 'returns the index of an element if the element was found', 'returns null if no
+        # element was found', 'starts searching at the given index'
+        (f"{ABCB}.indexOf('a')", 0),
+        (f"{ABCB}.indexOf('b')", 1),
+        (f"{ABCB}.indexOf('c')", 2),
+        ("['a', 'b', 'c'].indexOf('d')", None),
+        (f"{ABBD}.indexOf('b', 0)", 1),
+        (f"{ABBD}.indexOf('b', 1)", 1),
+        (f"{ABBD}.indexOf('b', 2)", 2),
+        (f"{ABBD}.indexOf('b', 3)", None),
+        # 'indexWhere' / the same three cases, null being falsy
+        (f"{ABCB}.indexWhere(v => v == 'a')", 0),
+        (f"{ABCB}.indexWhere(v => v == 'b')", 1),
+        (f"{ABCB}.indexWhere(v => v == 'c')", 2),
+        ("['a', 'b', 'c'].indexWhere(v => false)", None),
+        ("['a', 'b', 'c'].indexWhere(v => null)", None),
+        (f"{ABBD}.indexWhere(v => v == 'b', 0)", 1),
+        (f"{ABBD}.indexWhere(v => v == 'b', 1)", 1),
+        (f"{ABBD}.indexWhere(v => v == 'b', 2)", 2),
+        (f"{ABBD}.indexWhere(v => v == 'b', 3)", None),
+        # 'lastIndexOf' / '... found', '... not found', 'starts searching backwards at the given index'
+        (f"{ABCB}.lastIndexOf('a')", 0),
+        (f"{ABCB}.lastIndexOf('b')", 3),
+        (f"{ABCB}.lastIndexOf('c')", 2),
+        ("['a', 'b', 'c'].lastIndexOf('d')", None),
+        (f"{ABBD}.lastIndexOf('b', 0)", None),
+        (f"{ABBD}.lastIndexOf('b', 1)", 1),
+        (f"{ABBD}.lastIndexOf('b', 2)", 2),
+        (f"{ABBD}.lastIndexOf('b', 3)", 2),
+        # 'lastIndexWhere' / the same three cases
+        (f"{ABCB}.lastIndexWhere(v => v == 'a')", 0),
+        (f"{ABCB}.lastIndexWhere(v => v == 'b')", 3),
+        (f"{ABCB}.lastIndexWhere(v => v == 'c')", 2),
+        ("['a', 'b', 'c'].lastIndexWhere(v => false)", None),
+        ("['a', 'b', 'c'].lastIndexWhere(v => null)", None),
+        (f"{ABBD}.lastIndexWhere(v => v == 'b', 0)", None),
+        (f"{ABBD}.lastIndexWhere(v => v == 'b', 1)", 1),
+        (f"{ABBD}.lastIndexWhere(v => v == 'b', 2)", 2),
+        (f"{ABBD}.lastIndexWhere(v => v == 'b', 3)", 2),
+        # 'length' / 'returns the length of the array'
+        ("[].length", 0),
+        ("[1].length", 1),
+        ("[1, 2].length", 2),
+        # 'prepend' / 'prepends an element at the start of the array'
+        ("[].prepend(5)", [5]),
+        ("[2, 3].prepend(1)", [1, 2, 3]),
+        # 'slice' / 'returns a sliced portion of the array', 'calling with one argument slices to the end
+        # of the array', 'indexes out of bounds will not error'
+        ("[1, 2, 3].slice(0, 0)", []),
+        ("[1, 2, 3].slice(0, 1)", [1]),
+        ("[1, 2, 3].slice(0, 2)", [1, 2]),
+        ("[1, 2, 3].slice(0, 3)", [1, 2, 3]),
+        ("[1, 2, 3].slice(0, 4)", [1, 2, 3]),
+        ("[1, 2, 3].slice(0)", [1, 2, 3]),
+        ("[1, 2, 3].slice(1)", [2, 3]),
+        ("[1, 2, 3].slice(2)", [3]),
+        ("[1, 2, 3].slice(3)", []),
+        ("[1, 2].slice(0, 100)", [1, 2]),
+        ("[1, 2].slice(100, 200)", []),
+        ("[1, 2].slice(-50, 100)", [1, 2]),
+        # 'sequence' / 'returns a set with the expected contents', 'out of order args'
+        ("Array.sequence(0, 4)", [0, 1, 2, 3]),
+        ("Array.sequence(4, 0)", []),
+    ],
+)
+def test_values(db, query, expected):
+    # core's checkOk: typechecked, then run; an index or length is an Int, as core's Value.Int
+    got = ok(db, query)
+    assert (got, type(got)) == (expected, type(expected))
 
 
 @pytest.mark.parametrize(

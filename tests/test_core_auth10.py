@@ -343,15 +343,25 @@ def test_at_most_64_roles_have_a_collection_in_their_membership(db):
     assert (body["error"]["message"], failures(body)) == ("Failed to update Role `anotherRole`.", TOO_MANY)
 
 
+# FQL2RoleSpec "fql4" / "create" and "update" / "prevents membership resource string", "... membership
+# predicate string", "... privileges resource string", "... privileges action predicate string": each as an
+# object and as an array of one, as the spec writes them.
 @pytest.mark.parametrize(
     "params, field, expected",
     [
         ('membership: { resource: "TestCol" }', ["membership", "resource"], "Ref"),
         ('membership: [{ resource: "TestCol" }]', ["membership", "resource"], "Ref"),
         ('membership: { resource: Collection("TestCol"), predicate: "x => true" }', ["membership", "predicate"], "Query"),
+        ('membership: [{ resource: Collection("TestCol"), predicate: "x => true" }]', ["membership", "predicate"], "Query"),
+        ('privileges: { resource: "TestCol" }', ["privileges", "resource"], "Ref"),
         ('privileges: [{ resource: "TestCol", actions: { read: true } }]', ["privileges", "resource"], "Ref"),
         (
             'privileges: { resource: Collection("TestCol"), actions: { read: "x => true" } }',
+            ["privileges", "actions", "read"],
+            "Query",
+        ),
+        (
+            'privileges: [{ resource: Collection("TestCol"), actions: { read: "x => true" } }]',
             ["privileges", "actions", "read"],
             "Query",
         ),

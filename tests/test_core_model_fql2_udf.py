@@ -3,7 +3,7 @@ no other module covers, run as core's `evalOk` runs them (an admin of a new data
 test names its case.
 
 Ported elsewhere: "validates role name", "cannot assign admin privileges with the server role", "validate
-foreign references", "fql4", "FQLX values can be passed to FQLX functions" (with either role)
+foreign references", "fql4" (but three of its cases, here), "FQLX values can be passed to FQLX functions" (with either role)
 (test_core_auth10.py); "internal signatures are added (via post-eval hook)" and "internal signature
 anneals correctly" (test_core_typer.py, but `x => x + x`, whose overloaded type fql's checker does not
 infer: README); "stack frame limits apply to recursion depth" at core's production limit, 2048
@@ -110,6 +110,32 @@ def test_a_function_calling_another_keeps_its_signature(db):
     query_v10(db, 'Function.create({ name: "aFn2", signature: "Number => Number", body: "x => Math.sign(aFn(x))" })')
     assert type_of(db, "aFn2") == "UserFunction<(x: Number) => Number>"
     assert query_v10(db, "aFn2(-3)") == -1
+
+
+def test_fql4_preserves_fqlx_fields_on_update(db):
+    # "fql4" / "preserves fqlx fields on update": an empty v4 Update leaves the v10 function as it was.
+    query_v10(db, 'Function.create({\n  name: "sheepIt",\n  alias: "goatIt",\n  body: "x => x"\n})\n')
+    before = db.query('Get(Ref("functions/sheepIt"))')
+    db.query('Update(Ref("functions/sheepIt"), {})')
+    after = db.query('Get(Ref("functions/sheepIt"))')
+    assert {k: v for k, v in after.items() if k != "ts"} == {k: v for k, v in before.items() if k != "ts"}
+
+
+def test_fql4_can_update_body_with_fql4_body_removing_the_internal_sig(db):
+    # "fql4" / "can update body with fql4 body (should remove internal sig)": core drops the internal
+    # signature inferred from `x => x`, so v10 no longer holds the function to one argument.
+    query_v10(db, 'Function.create({\n  name: "sheepIt",\n  alias: "goatIt",\n  body: "x => x"\n})\n')
+    assert type_of(db, "sheepIt") == "UserFunction<A => A>"
+    db.query('Update(Ref("functions/sheepIt"), { body: Query(Lambda([], "newFunc")) })')
+    assert db.query('Select("body", Get(Ref("functions/sheepIt")))') == db.query('Query(Lambda([], "newFunc"))')
+    assert query_v10(db, "sheepIt()") == "newFunc"
+
+
+def test_fql4_can_update_v4_functions_from_v10(db):
+    # "fql4" / "can update v4 functions from v10": a function v4 made takes an alias from v10.
+    db.query('CreateFunction({ name: "fn", body: Query(Lambda([], "newFunc")) })')
+    assert query_v10(db, "Function.byName('fn')!.update({ alias: 'FnV4' }).alias") == "FnV4"
+    assert query_v10(db, "FnV4()") == "newFunc"
 
 
 def test_doesnt_give_hint_for_user_function_that_dont_exist(db):

@@ -273,6 +273,15 @@ def test_signatures(setup, signing_key):
     refused(db, odd)
 
 
+def test_jwt_auth_spec_forbid_if_token_signature_is_invalid(setup, signing_key):
+    # Model JWTAuthSpec "forbid if token signature is invalid": a good token with "xyz" after its
+    # signature (no longer whole base64url, 3 chars past a quantum) is refused, as are other tails.
+    db, audience = setup
+    token = sign(signing_key, claims(audience))
+    for tail in ("xyz", "x", "xyzw"):
+        refused(db, token + tail, text="1")
+
+
 def test_one_key_without_kid(setup, server, signing_key):
     db, audience = setup
     server.keys = [jwk(signing_key, None)]

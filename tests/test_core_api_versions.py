@@ -487,6 +487,26 @@ def test_index_sources_read_as_the_request_names_collections(api, written, key):
         assert [list(s) for s in ok(api, {"get": {"index": "two"}}, version)["source"]] == [[named, "fields"]] * 2
 
 
+@pytest.mark.parametrize("version, key", [("2.1", "class"), ("2.7", "collection")])
+def test_index_sources_accepted_under_the_request_key(api, version, key):
+    # queries/IndexSpec "CreateIndex accepts 'class' as a source", "... an array of 'class's as sources"
+    # (IndexSpec21) and "CreateIndex accepts 'collection' as a source", "... an array of 'collection's as
+    # sources" (IndexSpec27): a source object, alone or in an array beside one with no `fields` (the spec's
+    # `fields2`), makes an index whose binding covers the documents written after it.
+    ok(api, create_collection("c"), version)
+    ok(api, create_collection("d"), version)
+    time = {"query": {"lambda": "x", "expr": {"select": "ts", "from": {"var": "x"}}}}
+    source = obj(**{key: {"collection": "c"}}, fields=obj(the_time=time))
+    bare = obj(**{key: {"collection": "d"}}, fields2=obj(the_time=time))
+    for name, given in (("one", source), ("two", [source, bare])):
+        ok(api, {"create_index": obj(name=name, source=given, active=True, values=obj(binding="the_time"))}, version)
+    made = ok(api, {"create": {"collection": "c"}, "params": obj()}, version)
+    for name in ("one", "two"):
+        assert ok(api, {"paginate": {"match": {"index": name}}}, version)["data"] == [made["ts"]]
+    assert key in ok(api, {"get": {"index": "one"}}, version)["source"]
+    assert all(key in s for s in ok(api, {"get": {"index": "two"}}, version)["source"])
+
+
 # -- Select ------------------------------------------------------------------------------------------------
 
 

@@ -1,5 +1,6 @@
 """Cases of core's v4 set specs (ext/api/src/test/scala/queries/) that a fixture file cannot state: a caller
-other than the database's key (ReduceFunctionsSpec), several errors in one answer (RangeFunctionSpec), index bombs (IndexSpec).
+other than the database's key (ReduceFunctionsSpec), several errors in one answer (RangeFunctionSpec), index
+bombs and an index made in a container (IndexSpec).
 The rest of those specs is ported in fixtures/v4/core_sets.fql."""
 
 from __future__ import annotations
@@ -142,3 +143,19 @@ def test_index_bomb_return_400_when_caught_during_synchronous_indexing():
         db.query(_BOMB_INDEX)
     assert caught.value.status == 400
     assert db.query('Exists(Index("col_by_f1"))') is False
+
+
+def test_index_cant_be_created_in_a_container():
+    """IndexSpec27 "create doesn't work for containers" / "can't create an index in a container": a wildcard
+    index made with a container's admin key fails at `create_index` (core's WriteAdaptor.create), and none is
+    written."""
+    db = fql.connect(root_secret="secret")
+    db.query('CreateDatabase({name: "cdb", container: true})')
+    spells = ('CreateIndex({name: "spells", source: {class: "_"}, terms: [{field: ["data", "element"]}],'
+              ' values: [{field: ["data", "name"]}]})')
+    with pytest.raises(FQLError) as caught:
+        db.query(spells, secret="secret:cdb:admin")
+    assert caught.value.v4_errors() == [
+        {"position": ["create_index"], "code": "invalid object in container", "description": "Object is not allowed in a container"}
+    ]
+    assert db.query('Exists(Index("spells"))', secret="secret:cdb:admin") is False

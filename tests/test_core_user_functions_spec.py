@@ -1,9 +1,7 @@
 """Cases of core's UserFunctionsSpec (ext/api/src/test/scala/queries/UserFunctionsSpec.scala) that a fixture
-cannot hold: the causes under a `call error` and a function's role. "creates a user function", "can call a
-user function", "deletes a function", "can create a function from another function" and the code of
-"function failures are wrapped" are in tests/fixtures/v4/core_auth.fql.
-
-Skipped: "cannot create a user function in a container" (fql has no container databases)."""
+cannot hold: the causes under a `call error`, a function's role and a container's key. "creates a user
+function", "can call a user function", "deletes a function", "can create a function from another function"
+and the code of "function failures are wrapped" are in tests/fixtures/v4/core_auth.fql."""
 
 from __future__ import annotations
 
@@ -61,3 +59,13 @@ def test_applies_role(db):
     db.query('Update(Function("createcls"), {role: "server"})')
     created = db.query('Call(Function("createcls"))', secret=secret)
     assert created["ref"].collection == db.query('Collection("things")')
+
+
+def test_cannot_create_a_user_function_in_a_container(db):
+    """"cannot create a user function in a container": a `Create` of a function with a container's admin key
+    is `invalid object in container` at `create` (core's WriteAdaptor.create), and none is written."""
+    db.query('CreateDatabase({name: "box", container: true})')
+    create = 'Create(Ref("functions"), {name: "foo", body: Query(Lambda("arg", Var("arg")))})'
+    [item] = error(db, create, "secret:box:admin").v4_errors()
+    assert (item["code"], item["position"]) == ("invalid object in container", ["create"])
+    assert db.query('Exists(Function("foo"))', secret="secret:box:admin") is False

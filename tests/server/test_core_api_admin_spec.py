@@ -115,8 +115,8 @@ def test_container_databases_can_be_created_in_other_containers(api):
 
 
 def test_a_container_holds_no_collection(api):
-    """What a container is for (core's WriteAdaptor.create): a collection made in one over REST is 400
-    `invalid object in container`; in a database inside it, it is made."""
+    """CollectionSpec27 "classes cannot be created in a container" (core's WriteAdaptor.create): a collection
+    made in one over REST is 400 `invalid object in container`; in a database inside it, it is made."""
     parent = _container(api, "parent")
     status, body = api.post("/classes", {"name": "things"}, parent)
     assert (status, body["errors"][0]["code"]) == (BAD_REQUEST, "invalid object in container")

@@ -1,9 +1,10 @@
 """core's CollectionSpec (ext/api/src/test/scala/api/CollectionSpec.scala) over fql's HTTP server: the
 `/classes` REST paths and collection queries. Each test names its case; refs are API 4's (core_api_schema.py).
 
-Skipped: CollectionSpec27 "classes cannot be created in a container" (fql has no container databases) and
-CollectionSpec5 "can't create collection and document in same query" (fql evaluates every query as API 4,
-whatever X-FaunaDB-API-Version says, so the API 4 case above holds at 5 too; README, Server)."""
+CollectionSpec27 "classes cannot be created in a container" is test_a_container_holds_no_collection in
+tests/server/test_core_api_admin_spec.py. Skipped: CollectionSpec5 "can't create collection and document in
+same query" (fql evaluates every query as API 4, whatever X-FaunaDB-API-Version says, so the API 4 case above
+holds at 5 too; README, Server)."""
 
 from __future__ import annotations
 

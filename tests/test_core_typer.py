@@ -41,7 +41,7 @@ import pytest
 import fql
 from fql.errors import QueryCheckError
 from fql.schema.manager import SchemaError
-from tests.helpers import QueryEndpoint, check_errors as errors_of, type_of
+from tests.helpers import QueryEndpoint, check_errors as errors_of, query_v10_error, type_of
 
 
 @pytest.fixture(scope="module")
@@ -1970,6 +1970,61 @@ def test_a_create_struct_with_several_misfit_values(db, query, causes):
     expected = (f"Type `{shown}` is not a subtype of `{_KEY_CREATE}`", 11, len(query) - 1)
     assert (error.description, error.span.start, error.span.end) == expected
     assert [(m, s.start, s.end) for m, s in error.causes] == causes
+
+
+_FIELDS = (
+    "Collection.create({ name: 'F', fields: { u: { signature: 'String | Int' }, i: { signature: 'Int' },"
+    " s: { signature: '{ x: Int, y: String? }' } } })"
+)
+_F_CREATE = "{ id: ID | Null, u: String | Number, i: Number, s: { x: Number, y: String | Null } }"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # A value of neither member of a union (`String | Int`, its Int a Number in the argument: core's
+        # CollectionTypeInfo.upcastNumericParam), the members shown as declared (TyperCoreSpec's
+        # `let b: Int | String = a`).
+        ("F.create({ u: true, i: 1, s: { x: 1 } })", ("Type `Boolean` is not a subtype of `String | Number`", 14, 18)),
+        ("F.create({ u: { o: 1 }, i: 1, s: { x: 1 } })", ("Type `{ o: 1 }` is not a subtype of `String | Number`", 14, 22)),
+        # A struct for a scalar, shown as written (FQL2CollectionSpec's `data: { a: 0, b: 1 }` for Null).
+        ("F.create({ u: 'a', i: { o: 1 }, s: { x: 1 } })", ("Type `{ o: 1 }` is not a subtype of `Number`", 22, 30)),
+        # A scalar for a struct: its primary type against the struct type.
+        ("F.create({ u: 'a', i: 1, s: 5 })", ("Type `Int` is not a subtype of `{ x: Number, y: String | Null }`", 28, 29)),
+    ],
+)
+def test_a_create_field_of_a_union_or_struct_type_given_another(query, expected):
+    # fql's typer let these through, and its document check refused them (constraint_failure).
+    db = fql.connect()
+    db.query(_FIELDS, syntax="v10")
+    assert errors_of(db, query) == [expected]
+
+
+def test_a_create_field_of_any_number_type_takes_every_number():
+    # A field's Int, Double or Number is Number in the argument (CollectionTypeInfo.upcastNumericParam):
+    # `1.5` for `Int` passes the typer (Type.isValueOf), and the document's check refuses it.
+    db = fql.connect()
+    db.query(_FIELDS, syntax="v10")
+    assert type_of(db, "F.create") == f"(data: {_F_CREATE}) => F"
+    error = query_v10_error(db, "F.create({ u: 'a', i: 1.5, s: { x: 1 } })")
+    assert error.v10_code == "constraint_failure"
+
+
+def test_several_misfits_of_union_and_struct_fields_are_one_error():
+    db = fql.connect()
+    db.query(_FIELDS, syntax="v10")
+    query = "F.create({ u: true, i: { o: 1 }, s: 'x' })"
+    with pytest.raises(QueryCheckError) as failed:
+        type_of(db, query)
+    (error,) = failed.value.checks
+    assert (error.description, error.span.start, error.span.end) == (
+        f"Type `{{ u: true, i: {{ o: 1 }}, s: \"x\" }}` is not a subtype of `{_F_CREATE}`", 9, 41
+    )
+    assert [(m, s.start, s.end) for m, s in error.causes] == [
+        ("Type `Boolean` is not a subtype of `String | Number`", 14, 18),
+        ("Type `{ o: 1 }` is not a subtype of `Number`", 23, 31),
+        ("Type `String` is not a subtype of `{ x: Number, y: String | Null }`", 36, 39),
+    ]
 
 
 def test_user_functions_with_a_signature():

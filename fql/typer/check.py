@@ -389,7 +389,7 @@ class Checker:
                 if statement.type is None and isinstance(statement.value, ast.Template):
                     # A template's String is typed where it is written (TyperExprs' StrTemplate:
                     # `Type.Str(span)`), a place the variable keeps as a literal's.
-                    leaves = [statement.value]  # type: ignore[list-item]
+                    leaves = [statement.value]
                 if leaves:
                     self.bound_leaves[id(typed)] = (typed, leaves)
                 if statement.type is None and isinstance(statement.value, ast.Array):
@@ -1146,12 +1146,13 @@ class Checker:
         if isinstance(result, Named) and not result.args and result.name in _PRIMITIVES:
             self._expect(found, result.name, self._group(body.span))
         elif isinstance(result, Union) and NULL in result.members:
-            self._expect_optional(found, result, self._group(body.span))
+            self._expect_union(found, result, self._group(body.span))
 
     def _check_record(self, node: ast.Object, found: Record, param: Record) -> None:
         """A struct the query writes as a stdlib function's argument (`Foo.create({ ... })`): a field's
         value of a primitive type its field does not take (``Type `String` is not a subtype of `Number` ``,
-        at the value), else the one field it lacks that may not be null (``Type `{}` does not have field
+        at the value; of a union, a struct for a scalar or a scalar for a struct: see `_expect_union`), else
+        the one field it lacks that may not be null (``Type `{}` does not have field
         `my_field` ``, at the struct: FQL2DefinedFieldsSpec, FQL2CollectionSpec). A field a closed parameter
         does not have is core's ExtraField, at the struct (FQL2TokenSpec, FQL2KeySpec, FQL2DatabaseSpec "cannot
         pass secret"); under a wildcard, nothing is reported. Several such failures are one (`_misfit_record`)."""
@@ -1221,13 +1222,18 @@ class Checker:
             elif isinstance(use, Union) and NULL in use.members and value.span in self.stdlib:
                 if _exact(given) and self._placed(value):
                     mark = len(self.errors)
-                    self._expect_optional(given, use, node.span)
+                    self._expect_union(given, use, node.span)
                     at_struct += [error.message for error in self.errors[mark:]]
                     del self.errors[mark:]
             elif isinstance(use, Named) and not use.args and use.name != "Any" and self._placed(value):
-                self._expect(given, use.name, self._group(value.span))
-            elif isinstance(use, Union) and NULL in use.members and self._placed(value):
-                self._expect_optional(given, use, self._group(value.span))
+                if isinstance(given, Record):
+                    self._expect_union(given, Union((use,)), self._group(value.span))
+                else:
+                    self._expect(given, use.name, self._group(value.span))
+            elif isinstance(use, Union) and self._placed(value):
+                self._expect_union(given, use, self._group(value.span))
+            elif isinstance(use, Record) and not isinstance(given, Record) and self._placed(value):
+                self._expect_union(given, Union((use,)), self._group(value.span))
         given = {key for key, _ in node.pairs}
         missing = [key for key, use in param.fields if key not in given and not is_subtype(NULL, use)]
         if at_struct and elsewhere:
@@ -1779,28 +1785,31 @@ class Checker:
         elif failed and display(found) is not None:
             self.errors.append(TypeError_(f"Type `{display(found)}` is not a subtype of `{name}`", span, (), tuple(failed)))
 
-    def _expect_optional(self, found: Type, use: Union, span: ast.Span) -> None:
+    def _expect_union(self, found: Type, use: Union, span: ast.Span) -> None:
         """Report ``Type `String` is not a subtype of `Null | { *: Any }` `` where `found` is a primitive that
-        an optional field (`data: { *: Any } | Null`) surely does not take: its other members primitives or
-        structs. Core shows such a type with `Null` first. A struct written where only scalars go
-        (`id: { x: 1 }` for `ID | Null`) is shown as written (FQL2CollectionsSpec "allows setting ids")."""
+        a field of a union type (`data: { *: Any } | Null`, `a: String | Int`) surely does not take: its
+        members primitives or structs. Core shows an optional type with `Null` first, the others as declared
+        (TyperCoreSpec's `let b: Int | String = a`: ``Type `Boolean` is not a subtype of `Int | String` ``);
+        a union of one member is that member (a struct for `{ x: Int }`). A struct written where only
+        scalars go (`id: { x: 1 }` for `ID | Null`, `{ o: 1 }` for `Int`) is shown as written
+        (FQL2CollectionsSpec "allows setting ids"; FQL2CollectionSpec's `data: { a: 0, b: 1 }` for `Null`)."""
+        rest = [m for m in use.members if m != NULL]
+        nulls = ["Null"] if NULL in use.members else []
         if isinstance(found, Record):
-            rest = [m for m in use.members if m != NULL]
             scalars = all(isinstance(m, Named) and not m.args and m.name in (*_PRIMITIVES, "ID", *_TEMPORAL) for m in rest)
             shown_found = display(found)
             if rest and scalars and shown_found is not None and not is_subtype(found, use):
-                shown = " | ".join(["Null", *(display(m) or "" for m in rest)])
+                shown = " | ".join([*nulls, *(display(m) or "" for m in rest)])
                 self.fail(f"Type `{shown_found}` is not a subtype of `{shown}`", span)
             return
         widened = primary(found)
         if not isinstance(widened, Named) or widened.args or widened.name not in _PRIMITIVES:
             return
-        rest = [m for m in use.members if m != NULL]
         plain = all(isinstance(m, Record) or (isinstance(m, Named) and not m.args and m.name in (*_PRIMITIVES, *_TEMPORAL)) for m in rest)
         shown = [display(m) for m in rest]
         if not plain or None in shown or is_subtype(found, use) or is_subtype(widened, use):
             return
-        self.fail(f"Type `{widened.name}` is not a subtype of `{' | '.join(['Null', *shown])}`", span)
+        self.fail(f"Type `{widened.name}` is not a subtype of `{' | '.join([*nulls, *shown])}`", span)
 
     def visit_NonNull(self, node: ast.NonNull, scope: dict) -> Typed:
         return self._chain_end(node, scope)

@@ -204,9 +204,12 @@ def files(ctx: Context, pending: tuple[str, str, dict] | None = None) -> list[tu
         stored = [(MAIN, text)]
         kept = [None]
     elif not all(_parses(text) for _, text in stored):
-        # A stored file that does not read declares nothing fql can patch against: the files stay as
-        # stored, as core's do until its next schema write (which replaces the broken one).
-        return stored
+        # A stored file that does not read stays as stored until the next schema write (core's
+        # SchemaSource.returnOrRegenerate); that write leaves it out of the patch (core's
+        # SourceGenerator.patchSchema), so the items only it declared are generated into main.fsl.
+        if documents.schema_version(ctx) <= _sources_written(ctx):
+            return stored
+        return _patched_around_broken(ctx, stored, live_items)
     else:
         kept = [text for _, text in stored] + [None]
     # A stored file the patch leaves as it was stays as it is (even one that no longer reads).
@@ -222,6 +225,29 @@ def _translated(kind: str, name: str, definition: dict) -> tuple[str, str, dict]
     if kind == "collection" and "history_days" not in definition:
         definition = {**definition, "history_days": source.NO_HISTORY_LIMIT}
     return kind, name, definition
+
+
+def _sources_written(ctx: Context) -> int:
+    """When the stored files were last written (a push, or a write of their documents)."""
+    return max((v.ts for v in ctx.state.txn.scan(ctx.state.scope, SOURCES)), default=0)
+
+
+def _patched_around_broken(
+    ctx: Context, stored: list[tuple[str, str]], live_items: list[tuple[str, str, dict]]
+) -> list[tuple[str, str]]:
+    """The files once a schema write has patched those that read: a file that does not read keeps its
+    text, unless it is main.fsl and the patch gives one (core replaces only the files the patch gives,
+    and main.fsl, absent from the patch, is written anew with the preamble)."""
+    readable = [(name, text) for name, text in stored if _parses(text)]
+    patched = dict(_patched(readable, live_items, _former_names(ctx, live_items)))
+    before = dict(readable)
+    result = []
+    for name, text in stored:
+        if name in patched:
+            new = patched.pop(name)
+            text = text if name in before and new == before[name] else _annotated(new)
+        result.append((name, text))
+    return result + [(name, _annotated(text)) for name, text in patched.items()]
 
 
 def _annotated(text: str) -> str:
@@ -307,7 +333,7 @@ def _patched(
         try:
             parsed.append((name, text, parser.parse(text, name)))
         except parser.FSLError:
-            # A file that no longer parses is kept as it is (core regenerates it; fql leaves the user's text).
+            # Kept as it is; files() passes a file that does not read only where no schema write came since.
             parsed.append((name, text, None))
     declared = {item.key for _, _, items in parsed for item in items or ()}
     before: list[Item] = []

@@ -323,6 +323,84 @@ def test_modified_item_as_patched():
     assert generate("collection", "Bar", stored(db, "collection", "Bar")) == "collection Bar {\n  history_days 10\n}\n"
 
 
+# -- core's SourceGeneratorSpec "patch existing source files" and "generation with existing data field": a
+# pushed file, then queries' schema writes; the files as the database answers them after. --
+
+
+def _pushed(text: str, *queries: str, name: str = "foo.fsl") -> fql.Database:
+    db = fql.connect("memory://")
+    db.push_schema({name: text})
+    for query in queries:
+        db.query(query, secret="secret", syntax="v10")
+    return db
+
+
+def _overwrite_source(db: fql.Database, name: str, content: str) -> None:
+    """Store `content` as file `name` without a push, as the spec writes its source document directly."""
+    from fql.eval import documents
+    from fql.schema import manager
+    from fql.storage.base import DocKey
+
+    def write(ctx):
+        key = DocKey(ctx.state.scope, manager.SOURCES, name)
+        documents.write(ctx, key, {**ctx.state.txn.get(key).data, "content": content})
+
+    db.transact(write, secret="secret")
+
+
+def test_patch_creates_a_new_main_fsl_file_with_new_schema_items():
+    db = _pushed("collection Bar {}", "Collection.create({ name: 'Foo' })")
+    assert db.schema_files() == {"foo.fsl": "collection Bar {}", "main.fsl": PREAMBLE + "\ncollection Foo {\n}\n"}
+
+
+def test_patch_modifies_existing_source_files():
+    db = _pushed("collection Foo {}\ncollection Bar {}\ncollection Baz {}", "Bar.definition.update({ history_days: 10 })")
+    assert db.schema_files() == {"foo.fsl": "collection Foo {}\ncollection Bar {\n  history_days 10\n}\ncollection Baz {}"}
+
+
+def test_patch_drops_removed_items():
+    db = _pushed("collection Foo {\n}\ncollection Bar {\n}\ncollection Baz {\n}", "Bar.definition.delete()")
+    assert db.schema_files() == {"foo.fsl": "collection Foo {\n}\ncollection Baz {\n}"}
+
+
+def test_patch_drops_and_modifies_items():
+    # Core once cut the deletes out first, so the spans of the modifications after them were off.
+    db = _pushed("collection Foo {}\ncollection Bar {}", "Foo.definition.delete()", "Bar.definition.update({ history_days: 10 })")
+    assert db.schema_files() == {"foo.fsl": "\ncollection Bar {\n  history_days 10\n}"}
+
+
+def test_generation_with_existing_data_field_doesnt_clobber_data():
+    db = _pushed("collection OK {}\n", "OK.definition.update({ data: { a: 0 } })", name="main.fsl")
+    _overwrite_source(db, "main.fsl", "collection OK {}\n*&^)*&^(*&^%(*@&#^%@#$@#$")
+    db.query("Collection.create({ name: 'Other' })", secret="secret", syntax="v10")  # the file is generated anew
+    assert db.schema_files() == {"main.fsl": PREAMBLE + "\ncollection OK {\n}\n\ncollection Other {\n}\n"}
+    assert db.query("OK.definition.data!.a", secret="secret", syntax="v10") == 0
+
+
+def test_regenerate_schema_when_a_stored_file_doesnt_parse():
+    # The spec's case end to end: core stores a file that no longer reads as it is, until the next schema
+    # write, which leaves it out of the patch (SourceGenerator.patchSchema), so main.fsl is generated anew.
+    broken = "collection ComputedFieldColl {\n  unique []\n}"
+    db = _pushed("collection ComputedFieldColl {\n}", name="main.fsl")
+    _overwrite_source(db, "main.fsl", broken)
+    assert db.schema_files() == {"main.fsl": broken}
+    db.query(
+        "Collection.byName('ComputedFieldColl')!.update({ indexes: { byName: { terms: [{ field: '.name' }] } } })",
+        secret="secret", syntax="v10",
+    )
+    expected = PREAMBLE + "\ncollection ComputedFieldColl {\n  index byName {\n    terms [.name]\n  }\n}\n"
+    assert db.schema_files() == {"main.fsl": expected}
+
+
+def test_a_stored_file_other_than_main_that_doesnt_parse_is_kept_and_its_items_go_to_main():
+    # Core leaves the file out of the patch and replaces only the files the patch gives: the broken file
+    # stays stored as it is, and the items no file that reads declares are generated into main.fsl.
+    db = _pushed("collection A {}\n", name="a.fsl")
+    _overwrite_source(db, "a.fsl", "collection A {}\n!")
+    db.query("Collection.create({ name: 'B' })", secret="secret", syntax="v10")
+    assert db.schema_files() == {"a.fsl": "collection A {}\n!", "main.fsl": PREAMBLE + "\ncollection A {\n}\n\ncollection B {\n}\n"}
+
+
 def test_derive_orders_kinds_and_keeps_order_within_a_kind():
     items = [
         ("access provider", "ap", {"issuer": "i", "jwks_uri": "j"}),

@@ -444,3 +444,38 @@ def test_postgres_serialization_failure_inside_a_query_runs_it_again():
         finally:
             store.cur = real
         assert len(failures) == 1
+
+
+def test_sqlite_reader_time_is_below_a_write_its_snapshot_lacks(tmp_path):
+    """A read-only query's time says which writes it saw: every one stamped at or before it, none after
+    (core reads at its snapshot time). On SQLite a reader beside a writer took the system clock as its
+    time, above the writer's own while its snapshot lacked the write, so an At() of its time read
+    something else (found by replaying many processes' bookings in time order: a query that found a
+    day free had a later time than the booking it did not see)."""
+    url = f"sqlite://{tmp_path / 'times.db'}"
+    a, b = open_storage(url), open_storage(url)
+    try:
+        # A writer holding the lock from its start: a reader beside it reads below its time.
+        writer = a.begin(writing=True)
+        reader = b.begin()
+        assert reader.get(KEY) is None
+        writer.put(Version(KEY, writer.ts, {"v": 1}))
+        writer.commit()
+        assert reader.ts < writer.ts
+        reader.rollback()
+        # A query that began as a reader and writes later: a reader that began after it and did not see
+        # its write makes it run again (Conflict), at a time after the reader's.
+        writer = a.begin()
+        reader = b.begin()
+        assert reader.get(KEY).data == {"v": 1} and reader.ts > writer.ts
+        with pytest.raises(Conflict):
+            writer.put(Version(KEY, writer.ts, {"v": 2}))
+        writer.rollback()
+        reader.rollback()
+        again = a.begin(writing=True)
+        again.put(Version(KEY, again.ts, {"v": 2}))
+        again.commit()
+        assert again.ts > reader.ts
+    finally:
+        a.close()
+        b.close()

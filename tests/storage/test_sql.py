@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
 import sqlite3
 import threading
+import time
 
 import pytest
 
@@ -479,3 +482,37 @@ def test_sqlite_reader_time_is_below_a_write_its_snapshot_lacks(tmp_path):
     finally:
         a.close()
         b.close()
+
+
+def test_sqlite_reader_times_pass_a_killed_writer(tmp_path):
+    """A writer's mark in the side file dies with its process (its flock on -fqlwriter goes with it):
+    readers read below a live writer's time, and past a killed one's."""
+    url = f"sqlite://{tmp_path / 'killed.db'}"
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            txn = open_storage(url).begin(writing=True)
+            os.write(write, f"{txn.ts}\n".encode())
+            time.sleep(60)
+        finally:
+            os._exit(1)
+    os.close(write)
+    with os.fdopen(read) as source:
+        held = int(source.readline())
+    store = open_storage(url)
+    try:
+        reader = store.begin()
+        assert reader.ts < held
+        reader.rollback()
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        reader = store.begin()
+        assert reader.ts > held
+        reader.rollback()
+        writer = store.begin()
+        writer.put(Version(KEY, writer.ts, {"v": 1}))
+        writer.commit()
+        assert writer.ts > held
+    finally:
+        store.close()

@@ -173,9 +173,11 @@ class SQLStorage(Storage):
         # A timed acquire costs twice an untimed one: try without waiting first.
         if not (self.lock.acquire(False) or self.lock.acquire(timeout=self.timeout)):
             raise ContendedTransaction("Timed out waiting for another query of this process to finish.")
-        now = max(time.time_ns() // 1000, self.last_ts + 1)
         try:
             last_ts, last_id, written = self.start(writing)
+            # Now, not before `start`, which may wait (for another process's lock): times follow the order
+            # in which queries got the database, as they commit.
+            now = max(time.time_ns() // 1000, self.last_ts + 1)
             ts = self.stamp(max(now, last_ts + 1), last_ts, writing)
         except BaseException:
             try:

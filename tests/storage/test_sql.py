@@ -516,3 +516,24 @@ def test_sqlite_reader_times_pass_a_killed_writer(tmp_path):
         assert writer.ts > held
     finally:
         store.close()
+
+
+def test_a_query_that_waited_for_the_database_takes_its_time_after_the_wait(url):
+    """Times follow the order in which queries get the database: one that waited for another's lock
+    takes its time once it has it. Taken before the wait, it could fall below that of a reader that got
+    the lock first (PostgreSQL: a booking stamped before a read that did not see it)."""
+    a, b = open_storage(url), open_storage(url)
+    try:
+        holder = a.begin(writing=True)
+        waited: list = []
+        thread = threading.Thread(target=lambda: waited.append(b.begin(writing=True)))
+        thread.start()
+        time.sleep(0.3)
+        released = time.time_ns() // 1000
+        holder.rollback()
+        thread.join()
+        assert waited[0].ts >= released
+        waited[0].rollback()
+    finally:
+        a.close()
+        b.close()

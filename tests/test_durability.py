@@ -80,7 +80,17 @@ def _batches(url: str) -> dict[int, int]:
 
 
 def test_sigkill_mid_write_keeps_every_acknowledged_query_whole(tmp_path):
-    url = f"sqlite://{tmp_path / 'crash.db'}"
+    _kill_writers(f"sqlite://{tmp_path / 'crash.db'}")
+
+
+def test_sigkill_mid_write_on_postgres_leaves_no_half_query_nor_lock():
+    """PostgreSQL rolls a killed process's transaction back and frees the clock's lock: the next
+    connection reads at once."""
+    with postgres_url() as url:
+        _kill_writers(url)
+
+
+def _kill_writers(url: str) -> None:
     _setup(url)
     acknowledged = -1
     for wait in (0.1, 0.25, 0.4):

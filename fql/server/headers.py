@@ -375,14 +375,20 @@ def elapsed_ms(started: float) -> int:
 
 
 class TxnClock:
-    """X-Txn-Time: a query's own transaction time when it can be, and strictly increasing over responses."""
+    """X-Txn-Time: a query's own transaction time (core's ResponseInfo.txnTime), else the clock's time,
+    past every time this server answered before."""
 
     def __init__(self) -> None:
         self.last = 0
         self._lock = threading.Lock()
 
     def stamp(self, ts: int | None = None) -> int:
-        """The time for the next response: `ts` (a query's), or now, moved past every earlier answer."""
+        """The time for a response: `ts` (a query's) as it is, even below a time answered before (another
+        query's, which committed while this one ran, or a ping's meanwhile; the writes of many servers on
+        one store are ordered by their own times), or now, moved past every time answered before."""
         with self._lock:
-            self.last = max(self.last + 1, time.time_ns() // 1000 if ts is None else ts)
+            if ts is not None:
+                self.last = max(self.last, ts)
+                return ts
+            self.last = max(self.last + 1, time.time_ns() // 1000)
             return self.last

@@ -77,7 +77,8 @@ class Transaction(ABC):
         """Every write stamped up to this time is in this transaction's snapshot, and no later commit will
         be stamped at or before it: where a stream or feed that read this snapshot resumes. The
         transaction's own time; where readers run beside a writer whose earlier time may not be committed
-        yet (SQLite), asking for it takes the writer's lock (`Conflict` if the snapshot went stale)."""
+        yet and nothing keeps their times below it (SQLite without flock), asking for it takes the writer's
+        lock (`Conflict` if the snapshot went stale)."""
         return self.ts
 
     @abstractmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import struct
 import threading
 import time
 import typing as t
@@ -13,6 +14,11 @@ from ..collation import id_key, upgraded
 from ..errors import ContendedTransaction, FQLError, InvalidArgument, StoreUnavailable, SchemaVersionError
 from . import codec
 from .base import Conflict, DocKey, Entry, IndexKey, Storage, Transaction, Version, next_snowflake
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: readers' times are not coordinated (see ReadTimes)
+    fcntl = None
 
 #: The table layout this code reads and writes; a database stamped with a newer one is refused. Version 2:
 #: strings in index keys (fql_entries' terms and sort) sort by ICU's collation, as Fauna's do; version 1
@@ -145,6 +151,9 @@ class SQLStorage(Storage):
     #: Whether a read-only query whose time ran ahead of the system clock stores that time, so that
     #: readers in other processes move past it too (possible only where readers hold the clock's lock).
     readers_stamp_clock = True
+    #: Whether a reader's time is below every write its snapshot lacks without taking the writer's lock
+    #: (SQLite's `ReadTimes`; PostgreSQL's readers hold the clock's lock anyway).
+    readers_timed = False
 
     def __init__(self, timeout: float) -> None:
         self.lock = threading.Lock()
@@ -169,6 +178,10 @@ class SQLStorage(Storage):
             raise ContendedTransaction("Timed out waiting for another query of this process to finish.")
         try:
             last_ts, last_id, written = self.start(writing)
+            # Now, not before `start`, which may wait (for another process's lock): times follow the order
+            # in which queries got the database, as they commit.
+            now = max(time.time_ns() // 1000, self.last_ts + 1)
+            ts = self.stamp(max(now, last_ts + 1), last_ts, writing)
         except BaseException:
             try:
                 self.abort()
@@ -179,11 +192,15 @@ class SQLStorage(Storage):
             self.cache.clear()
             self.scans.clear()
             self.written = written
-        now = max(time.time_ns() // 1000, self.last_ts + 1)
-        self.last_ts = ts = max(now, last_ts + 1)
+        self.last_ts = max(self.last_ts, ts)
         last_id = max(last_id, self.issued)
-        self.current = SQLTransaction(self, ts, last_id, written, clock_behind=ts != now, locked=writing)
+        self.current = SQLTransaction(self, ts, last_id, written, clock_behind=ts > now, locked=writing)
         return self.current
+
+    def stamp(self, proposed: int, committed: int, writing: bool) -> int:
+        """The new transaction's time: `proposed` (now, past the clock's `committed` and this process's
+        last), unless the backend must choose another."""
+        return proposed
 
     def start(self, writing: bool) -> tuple[int, int, int]:
         """Open the database transaction and read the clock row (ts, last id, written) in its snapshot;
@@ -266,12 +283,13 @@ class SQLTransaction(Transaction):
 
     @property
     def horizon(self) -> int:
-        # A reader beside a writer: the writer's time may be below this one's and not yet committed. Holding
+        # A reader beside a writer whose times nothing coordinates (SQLite without flock, see ReadTimes):
+        # the writer's time may be below this one's and not yet committed. Holding
         # the writer's lock, with a snapshot still current (else `Conflict`: the query runs again), no
         # such writer is left, so a stream or feed resumes at this time, as core's do at theirs: the last
         # committed time instead stood still on a quiet stream (its status events' txn_ts) and was not the
         # txn_ts of the query that made an event source.
-        if not (self.locked or self.store.readers_stamp_clock):
+        if not (self.locked or self.store.readers_stamp_clock or self.store.readers_timed):
             self._lock()
         return self.ts
 
@@ -500,6 +518,98 @@ class SQLTransaction(Transaction):
         cache.update(versions)
 
 
+class ReadTimes:
+    """The times given to the queries of every process on one SQLite file, kept in a side file beside it
+    (`-fqltime`: the last time given, and the time of the write under way) so that a reader's time is
+    below every write its snapshot lacks, without the writer's lock.
+
+    Readers run beside a writer, whose time was chosen before they began. A reader that finds a live
+    writer whose write is not committed takes a time just below the writer's; else a time past every one
+    given. A query that began as a reader and comes to write may do so only if no query was given a later
+    time meanwhile (that one's snapshot lacks this write), else it runs again (`Conflict`), holding the
+    lock from its start. `flock` on the side file guards it; a writer also holds one on `-fqlwriter` while
+    its time is marked, so a killed writer's mark is seen to be dead.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.fd = os.open(path + "-fqltime", os.O_RDWR | os.O_CREAT, 0o644)
+        self.writer_fd = os.open(path + "-fqlwriter", os.O_RDWR | os.O_CREAT, 0o644)
+        #: Whether this store holds the side file's lock, and the writer's mark.
+        self.entered = self.writing = False
+
+    def enter(self, writing: bool) -> None:
+        """Take the side file's lock (a writer, holding the database's write lock, marks itself first)."""
+        if writing:
+            fcntl.flock(self.writer_fd, fcntl.LOCK_EX)
+            self.writing = True
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+        self.entered = True
+
+    def grant(self, proposed: int, committed: int, writing: bool) -> tuple[int, bool]:
+        """The time of a query whose snapshot holds the writes up to `committed`, and whether it is
+        below a write under way (such a query cannot write: its snapshot will be stale); leaves the lock."""
+        try:
+            last, active = self._read()
+            below = not writing and active > committed and self._writer_alive()
+            ts = active - 1 if below else max(proposed, last + 1)
+            self._write(max(last, ts), ts if writing else active)
+        finally:
+            self._leave()
+        return ts, below
+
+    def claim(self, ts: int, below: bool) -> None:
+        """Mark a query that began as a reader as the writer, holding the database's write lock: `Conflict`
+        if a query was given a later time since it began."""
+        self.enter(True)
+        try:
+            last, active = self._read()
+            if below or last > ts:
+                raise Conflict()
+            self._write(last, ts)
+        finally:
+            self._leave()
+
+    def release(self) -> None:
+        """After a commit or rollback: leave the lock if held, and unmark the writer."""
+        if self.entered:
+            self._leave()
+        if self.writing:
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+            try:
+                last, _ = self._read()
+                self._write(last, 0)
+            finally:
+                fcntl.flock(self.fd, fcntl.LOCK_UN)
+            fcntl.flock(self.writer_fd, fcntl.LOCK_UN)
+            self.writing = False
+
+    def close(self) -> None:
+        os.close(self.fd)
+        os.close(self.writer_fd)
+
+    def _leave(self) -> None:
+        self.entered = False
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
+
+    def _read(self) -> tuple[int, int]:
+        return _TIMES.unpack(os.pread(self.fd, _TIMES.size, 0).ljust(_TIMES.size, b"\0"))
+
+    def _write(self, last: int, active: int) -> None:
+        os.pwrite(self.fd, _TIMES.pack(last, active), 0)
+
+    def _writer_alive(self) -> bool:
+        try:
+            fcntl.flock(self.writer_fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(self.writer_fd, fcntl.LOCK_UN)
+        return False
+
+
+#: The side file's layout: the last time given, the time of the write under way (0: none).
+_TIMES = struct.Struct("<qq")
+
+
 class SQLiteStorage(SQLStorage):
     """A SQLite database file (created on first use) holding every fql database, document and index.
 
@@ -508,7 +618,8 @@ class SQLiteStorage(SQLStorage):
     write takes the write lock; if another connection holds it, or committed since the snapshot was taken,
     the query is doomed (`Conflict`) and `Database.run_with_state` runs it again from scratch, this time
     holding the lock from the start (`BEGIN IMMEDIATE`, waiting up to the busy timeout, then `contended
-    transaction`). Within one process, queries on one storage take turns on its one connection.
+    transaction`). Within one process, queries on one storage take turns on its one connection. A query's
+    time is below every write its snapshot lacks (`ReadTimes`).
     Durability: a query that wrote returns once its commit is fsynced (`?synchronous=normal` skips the
     fsync: a crash of the process loses nothing, a crash of the machine may lose the last queries); a
     read-only query's commit writes nothing.
@@ -534,9 +645,14 @@ class SQLiteStorage(SQLStorage):
             raise StoreUnavailable(f"Cannot open the SQLite database {path}: {exc}") from None
         try:
             self._create()
+            #: Shared reader times (None where flock is missing: a reader's time may then pass a write's).
+            self.times = ReadTimes(path) if fcntl is not None and path not in ("", ":memory:") else None
         except BaseException:
             self.conn.close()
             raise
+        self.readers_timed = self.times is not None
+        #: Whether the transaction's time is below a write under way (see ReadTimes.grant).
+        self.below = False
 
     def _create(self) -> None:
         """Check the schema version, creating the tables first in a new database."""
@@ -575,11 +691,19 @@ class SQLiteStorage(SQLStorage):
         try:
             if writing:
                 cur.execute("BEGIN IMMEDIATE")
+            if self.times is not None:
+                self.times.enter(writing)
             clock = cur.execute(self.sql.clock).fetchone()
         except sqlite3.Error as exc:
             raise self.failure(exc) from None
         self.pending = None if writing else clock
         return clock
+
+    def stamp(self, proposed: int, committed: int, writing: bool) -> int:
+        if self.times is None:
+            return proposed
+        ts, self.below = self.times.grant(proposed, committed, writing)
+        return ts
 
     def _open(self, immediate: bool) -> None:
         """Open the transaction a reader put off. Its snapshot must show the clock the query started from
@@ -627,7 +751,12 @@ class SQLiteStorage(SQLStorage):
         if self.pending is not None:
             # No snapshot held yet: wait for the lock like any writer (up to the busy timeout).
             self._open(immediate=True)
-            return
+        else:
+            self._touch()
+        if self.times is not None:
+            self.times.claim(self.current.ts, self.below)
+
+    def _touch(self) -> None:
         # A reader's first write asks for the lock without waiting (SQLite calls no busy handler for a
         # transaction that holds a snapshot): waiting would not help, as a commit by the holder makes
         # this snapshot stale anyway (SQLITE_BUSY_SNAPSHOT).
@@ -648,11 +777,17 @@ class SQLiteStorage(SQLStorage):
         if clock is not None:
             self.run(self.sql.clock_save, clock)
         self.run("COMMIT", ())
+        if self.times is not None:
+            self.times.release()
 
     def abort(self) -> None:
         self.pending = None
-        if self.conn.in_transaction:
-            self.run("ROLLBACK", ())
+        try:
+            if self.conn.in_transaction:
+                self.run("ROLLBACK", ())
+        finally:
+            if self.times is not None:
+                self.times.release()
 
     def failure(self, exc: Exception) -> FQLError:
         if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
@@ -661,6 +796,8 @@ class SQLiteStorage(SQLStorage):
 
     def close(self) -> None:
         self.conn.close()
+        if self.times is not None:
+            self.times.close()
 
 
 def open_url(url: str) -> SQLiteStorage:

@@ -6,6 +6,7 @@ import base64
 import http.client
 import json
 import socket
+import threading
 import time
 import urllib.parse
 
@@ -465,6 +466,29 @@ def test_txn_time_strictly_increases(raw):
     ]:
         times.append(int(raw(method, path, body)[1]["x-txn-time"]))
     assert times == sorted(set(times))
+
+
+def test_txn_time_is_the_query_s_own_after_a_later_answer(tmp_path):
+    """Core's X-Txn-Time is the query's transaction time (TMPEndpoint.setHeaders: info.txnTime, what
+    repo.run answered). A write that began, then computed while a 404 was answered, has an earlier time
+    than the 404's; its header said a later time, at which another process's write may have committed
+    before it (found with four servers on one file, tests/storage/concurrency.py)."""
+    with ServerThread(fql.connect(f"sqlite://{tmp_path / 'txn.db'}")) as server:
+        raw = Raw(server.port)
+        raw.query({"create_collection": {"object": {"name": "c"}}})
+        # About a second of work on a worker thread (the loop answers the 404 meanwhile), then the write.
+        work = {"lambda": "i", "expr": {"map": {"lambda": "j", "expr": 0}, "collection": list(range(300))}}
+        slow = {"do": [{"count": {"map": work, "collection": list(range(300))}}, {"create": {"collection": "c"}}]}
+        answer: list = []
+        write = threading.Thread(target=lambda: answer.append(raw.query(slow)))
+        write.start()
+        time.sleep(0.2)
+        between = int(raw("GET", "/unknown")[1]["x-txn-time"])
+        write.join()
+        status, headers, body = answer[0]
+        assert status == 201 and body["resource"]["ts"] < between, "the write began after the 404"
+        assert int(headers["x-txn-time"]) == body["resource"]["ts"]
+        assert int(raw("GET", "/unknown")[1]["x-txn-time"]) > between
 
 
 def test_metric_headers(raw):

@@ -470,15 +470,16 @@ def test_two_servers_on_one_sqlite_file_feed_and_stream_past_a_commit_between_cl
         on_b.query(q('Collection.create({ name: "P" })'))
         source = on_a.query(q("P.all().map(.n).eventSource()")).data
         storage, wanted = a.app.db.storage, []
-        start = storage.start
+        stamp = storage.stamp
 
-        def commit_through_b_after_the_clock(writing: bool):
-            clock = start(writing)
+        # After the clock and the time (whose side-file lock A holds from its clock read on).
+        def commit_through_b_after_the_clock(proposed: int, committed: int, writing: bool):
+            ts = stamp(proposed, committed, writing)
             if not writing and wanted:
                 on_b.query(q("P.create({ n: ${n} })", n=wanted.pop()))
-            return clock
+            return ts
 
-        storage.start = commit_through_b_after_the_clock
+        storage.stamp = commit_through_b_after_the_clock
         wanted.append(1)
         assert [e["data"] for page in on_a.feed(source) for e in page] == [1]
         with on_a.stream(source) as stream:

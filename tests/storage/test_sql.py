@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
 import sqlite3
 import threading
+import time
 
 import pytest
 
@@ -444,3 +447,93 @@ def test_postgres_serialization_failure_inside_a_query_runs_it_again():
         finally:
             store.cur = real
         assert len(failures) == 1
+
+
+def test_sqlite_reader_time_is_below_a_write_its_snapshot_lacks(tmp_path):
+    """A read-only query's time says which writes it saw: every one stamped at or before it, none after
+    (core reads at its snapshot time). On SQLite a reader beside a writer took the system clock as its
+    time, above the writer's own while its snapshot lacked the write, so an At() of its time read
+    something else (found by replaying many processes' bookings in time order: a query that found a
+    day free had a later time than the booking it did not see)."""
+    url = f"sqlite://{tmp_path / 'times.db'}"
+    a, b = open_storage(url), open_storage(url)
+    try:
+        # A writer holding the lock from its start: a reader beside it reads below its time.
+        writer = a.begin(writing=True)
+        reader = b.begin()
+        assert reader.get(KEY) is None
+        writer.put(Version(KEY, writer.ts, {"v": 1}))
+        writer.commit()
+        assert reader.ts < writer.ts
+        reader.rollback()
+        # A query that began as a reader and writes later: a reader that began after it and did not see
+        # its write makes it run again (Conflict), at a time after the reader's.
+        writer = a.begin()
+        reader = b.begin()
+        assert reader.get(KEY).data == {"v": 1} and reader.ts > writer.ts
+        with pytest.raises(Conflict):
+            writer.put(Version(KEY, writer.ts, {"v": 2}))
+        writer.rollback()
+        reader.rollback()
+        again = a.begin(writing=True)
+        again.put(Version(KEY, again.ts, {"v": 2}))
+        again.commit()
+        assert again.ts > reader.ts
+    finally:
+        a.close()
+        b.close()
+
+
+def test_sqlite_reader_times_pass_a_killed_writer(tmp_path):
+    """A writer's mark in the side file dies with its process (its flock on -fqlwriter goes with it):
+    readers read below a live writer's time, and past a killed one's."""
+    url = f"sqlite://{tmp_path / 'killed.db'}"
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            txn = open_storage(url).begin(writing=True)
+            os.write(write, f"{txn.ts}\n".encode())
+            time.sleep(60)
+        finally:
+            os._exit(1)
+    os.close(write)
+    with os.fdopen(read) as source:
+        held = int(source.readline())
+    store = open_storage(url)
+    try:
+        reader = store.begin()
+        assert reader.ts < held
+        reader.rollback()
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        reader = store.begin()
+        assert reader.ts > held
+        reader.rollback()
+        writer = store.begin()
+        writer.put(Version(KEY, writer.ts, {"v": 1}))
+        writer.commit()
+        assert writer.ts > held
+    finally:
+        store.close()
+
+
+def test_a_query_that_waited_for_the_database_takes_its_time_after_the_wait(url):
+    """Times follow the order in which queries get the database: one that waited for another's lock
+    takes its time once it has it. Taken before the wait, it could fall below that of a reader that got
+    the lock first (PostgreSQL: a booking stamped before a read that did not see it)."""
+    a, b = open_storage(url), open_storage(url)
+    try:
+        holder = a.begin(writing=True)
+        waited: list = []
+        thread = threading.Thread(target=lambda: waited.append(b.begin(writing=True)))
+        thread.start()
+        time.sleep(0.3)
+        released = time.time_ns() // 1000
+        holder.rollback()
+        thread.join()
+        assert waited[0].ts >= released
+        waited[0].rollback()
+    finally:
+        a.close()
+        b.close()

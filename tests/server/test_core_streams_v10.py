@@ -3,6 +3,10 @@ EventFilterSpec and FeedSpec (ext/api/src/test/scala/fql2/stream/, ext/model/src
 
 Events are read as JSON lines with httpx; every stream ends on its own (`StreamSettings.max_duration`),
 and a read that waits longer than `WAIT` ends the test's stream instead of hanging.
+
+Not ported: repo SourceSpec (ext/repo/src/test/scala/service/stream/), core's per-host stream source service
+(key registration, fan-out to sink hosts, buffer limits and TTLs), which no subscriber sees; fql's streams
+poll the database instead.
 """
 
 from __future__ import annotations

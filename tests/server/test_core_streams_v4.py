@@ -7,8 +7,8 @@ event `{type: "start", txn, event}`) in test_encoder_start_and_document_events, 
 test_abac_filters_set_events, and "should close the stream on invalid auth" in
 test_authorization_lost_and_several_streams. Core's spec deletes the key before the start event is
 rendered, so its only event is the error; fql sends the start event with the response head, before any
-poll can find the key gone, so that ordering cannot arise. Model EventTypeSpec and StreamSubscriptionSpec
-(same folder) are ported at the end of this module, through real streams too.
+poll can find the key gone, so that ordering cannot arise. Model EventTypeSpec, StreamSubscriptionSpec and
+EventFilterSpec (same folder) are ported at the end of this module, through real streams too.
 
 Every stream ends on its own (`StreamSettings.max_duration`); a read that waits longer than `WAIT`
 ends the test's stream, which is how a test sees that no (more) event came.
@@ -610,3 +610,40 @@ def test_encoder_removed_version(server):
     (event,) = subscribe(server, ref(doc), 2, during=lambda: server.query(remove), wait=QUIET * 2)
     assert event["type"] == "history_rewrite" and event["txn"] > delete_ts
     assert event["event"] == {"action": "delete", "document": {"ref": doc["ref"], "ts": delete_ts}}
+
+
+# -- EventFilterSpec (ext/model/src/test/scala/stream/) -----------------------------------------------------
+# Core checks each event against the stream's auth (EventFilter.check); here a key of a role with each
+# permission watches a document of its own. "on removed documents" is not ported, for the reason given
+# above EventEncoderSpec's cases (fql writes no DocRemove).
+
+
+@pytest.mark.parametrize(
+    "actions, expected",
+    [
+        ({}, []),
+        ({"read": True}, ["version"]),
+        ({"history_read": True}, ["history_rewrite"]),
+        ({"read": True, "history_read": True}, ["history_rewrite", "version"]),
+    ],
+    ids=["no-permission", "read", "history_read", "both"],
+)
+def test_event_filter_checks_the_read_permissions(server, actions, expected):
+    """EventFilterSpec "should always allow for a protocol events" (the start event comes whatever the key
+    may read), "should check document read permission" "on new versions" (a `version` event needs `read`)
+    and "should check document history read permission" "on removed versions" (the `history_rewrite` of a
+    Remove needs `history_read`; its "on history rewrites", an Insert's, is in
+    test_history_rewrites_with_fields_and_abac)."""
+    doc = create(server, {"x": 1})
+    update = {"update": ref(doc), "params": {"object": {"data": {"object": {"x": 2}}}}}
+    updated = server.query(update)["ts"]
+    privilege = {"object": {"resource": SPELLS, "actions": {"object": actions}}}
+    secret = role_key(server, "watcher", [privilege] if actions else [])
+    remove = {"remove": ref(doc), "ts": {"@ts": _iso(updated)}, "action": "update"}
+
+    def edit():
+        server.query(remove)
+        server.query(update)
+
+    events = subscribe(server, ref(doc), len(expected) + 1, secret=secret, during=edit, wait=QUIET * 2)
+    assert [e["type"] for e in events] == expected

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import copy
 import contextvars
 import functools
 import itertools
@@ -1146,7 +1147,13 @@ def reverse(ctx: Context, s: V10Set) -> V10Set:
     if kind == "distinct":
         return _distinct(ctx, reverse(ctx, spec[2][0]))
     if kind == "reverse":
-        return spec[2][0]
+        inner = spec[2][0]
+        if _reverses_itself(inner):
+            # Core's IndexSet.reverse sets `reversed` rather than toggling it, and swaps the range's ends: a
+            # collection's or an index's set reversed twice still reads backwards (and streams as reversed),
+            # from its `from` down to its `to`, which is the set with its ends swapped, reversed once.
+            return reverse(ctx, _ends_swapped(inner)) if _bounded(inner) else s
+        return inner
     if kind == "order":
         inner, *given = spec[2]
         with past.reading_at(ctx, spec[1]):
@@ -1171,6 +1178,30 @@ def reverse(ctx: Context, s: V10Set) -> V10Set:
         # Read backwards, with no bound on their size (core's IndexSet reverses itself).
         return made(ctx, Derived(s, _all_reversed, held_walk(s, _all_reversed)), "reverse", s)
     return reversed_whole(ctx, s)
+
+
+def _reverses_itself(s: V10Set) -> bool:
+    """Whether `s` is a collection's or an index's set, which core reverses in place (IndexSet.reverse)."""
+    from .collections import IndexSet
+
+    return getattr(s, "spec", None) is None and isinstance(s, (DocumentsSet, IndexSet))
+
+
+def _bounded(s: V10Set) -> bool:
+    if isinstance(s, DocumentsSet):
+        return s.start is not None or s.stop is not None
+    return bool(s.bounds)
+
+
+def _ends_swapped(s: V10Set) -> V10Set:
+    """A collection's or an index's set with its `from` and `to` swapped, made at the same time."""
+    out = copy.copy(s)
+    if isinstance(s, DocumentsSet):
+        out.start, out.stop = s.stop, s.start
+    else:
+        ends = {"from": s.bounds.get("to", ABSENT), "to": s.bounds.get("from", ABSENT)}
+        out.bounds = {name: end for name, end in ends.items() if end is not ABSENT}
+    return out
 
 
 def reversed_whole(ctx: Context, s: V10Set) -> V10Set:

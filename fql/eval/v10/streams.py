@@ -322,6 +322,10 @@ def _pipeline(s: V10Set, method_name: str) -> tuple[V10Set, tuple]:
         maker = s.fn.__qualname__.split(".<locals>")[0]
         if maker in _STEPS and s.valid_ts is not None:
             raise _receiver(method_name, _AT)
+        if maker == "_all_reversed" and getattr(s.source, "valid_ts", None) is not None:
+            # A collection's or an index's set reverses itself (core's IndexSet.reverse), which checks
+            # being made inside `at` before being reversed.
+            raise _receiver(method_name, _AT)
         if maker not in _STEPS:
             raise _receiver(method_name, _REFUSED.get(maker, "streaming is not supported on this set."))
         steps.append(s.fn)
@@ -333,10 +337,12 @@ def _base(ctx: Context, root: V10Set, method_name: str) -> Base:
     if isinstance(root, (DocumentsSet, IndexSet)) and root.valid_ts is not None:
         raise _receiver(method_name, _AT)
     if isinstance(root, DocumentsSet):
-        if root.coll.collection is None:
-            raise _receiver(method_name, _SOURCES_ONLY)
+        # Core's IndexSet.toEventSourceImpl looks at the range before the index: `Database.all({ from })`
+        # is refused for its range.
         if getattr(root, "start", None) is not None or getattr(root, "stop", None) is not None:
             raise _receiver(method_name, _RANGES)
+        if root.coll.collection is None:
+            raise _receiver(method_name, _SOURCES_ONLY)
         key = doc_key(ctx, Ref("0", root.coll))
         return Documents(key.scope, key.coll)
     if isinstance(root, IndexSet):

@@ -353,6 +353,17 @@ def _params(query: str) -> dict[str, str]:
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
+def path_segments(request: Request) -> list[str]:
+    """A request's path as core's routers read it (TokenizePath): its raw path split at each `/`, each
+    segment decoded (`+` a space; one with a malformed escape kept as written), the empty ones dropped,
+    so `files/dir%2Fx.fsl` is two segments. Where the server gave the path decoded already (Granian's
+    RSGI), it is split as it is."""
+    if request.raw_path is None:
+        return [part for part in request.path.split("/") if part]
+    decoded = ((_uri_decode(part) or part) if part else part for part in request.raw_path.split("/"))
+    return [part for part in decoded if part]
+
+
 def _uri_decode(text: str) -> str | None:
     if _BAD_ESCAPE.search(text):
         return None

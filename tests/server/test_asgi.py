@@ -139,3 +139,19 @@ def test_rest_paths_are_read_raw_through_asgi():
             assert raw("GET", path)[::2] == missing, path
         not_found = (404, {"errors": [{"code": "not found", "description": "Not Found"}]})
         assert raw("GET", "/classes/huts/%37")[::2] == not_found
+
+
+def test_schema_paths_are_split_raw_then_decoded_through_asgi():
+    """Core's schema API routes by TokenizePath (ext/api/src/main/scala/util/router/package.scala, as
+    RouterSpec's "returns matched wildcard with encoded segments"): the raw path split at each `/`, then
+    each segment decoded, `+` a space; so `dir%2Fx.fsl` names the file `dir/x.fsl`, and `dir/x.fsl` no path.
+    Under Granian's RSGI the path comes decoded, and is split as it is."""
+    db = fql.connect()
+    db.push_schema({"dir/x.fsl": "collection X {}", "a b.fsl": "collection Y {}"})
+    with ServerThread(db, interface="asgi") as running:
+        raw = Raw(running.port)
+        found = {"version": db.query("Collection.byName('X')!.ts", syntax="v10").micros, "content": "collection X {}"}
+        assert raw("GET", "/schema/1/files/dir%2Fx.fsl")[::2] == (200, found)
+        assert raw("GET", "/schema/1/files/dir/x.fsl")[::2] == (404, {"error": {"message": "Not found"}})
+        assert raw("GET", "/schema/1/files/a+b.fsl")[2]["content"] == "collection Y {}"
+        assert raw("GET", "/schema/1/fil%65s")[2]["files"] == [{"filename": "dir/x.fsl"}, {"filename": "a b.fsl"}]

@@ -174,7 +174,8 @@ class App:
             return
         # The body stays empty where reading it failed.
         request = Request(
-            head.method, head.path, head.params, head.headers, b"", time.monotonic(), version=head.version
+            head.method, head.path, head.params, head.headers, b"", time.monotonic(), version=head.version,
+            raw_path=head.raw_path,
         )
         v10 = head.path in V10_PATHS
         try:
@@ -254,8 +255,9 @@ class App:
             raise method_not_allowed("GET")
         call = None
         if path not in ALLOWED:
-            # The old REST paths (`/classes/spells/1`); anything else is not found, before the secret.
-            call = rest.route(path, method, request.params, request.body)
+            # The old REST paths (`/classes/spells/1`); anything else is not found, before the secret. Core
+            # reads them from the raw path (FQL1Routes.parseRefPath): `/classes/hut%73` names `hut%73`.
+            call = rest.route(request.raw_path or path, method, request.params, request.body)
             if call is None:
                 raise not_found()
         secret = headers.secret(request.headers)

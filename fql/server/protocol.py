@@ -169,6 +169,8 @@ class Request:
     started: float = field(factory=time.monotonic, repr=False, eq=False)
     #: The HTTP version it came in ("1.1", "2"): streams pace their events over HTTP/1.
     version: str = field(default="1.1", repr=False, eq=False, kw_only=True)
+    #: Its path with the client's escapes kept (see Head.raw_path); None: `path` is all there is.
+    raw_path: str | None = field(default=None, repr=False, eq=False, kw_only=True)
 
 
 @frozen
@@ -316,6 +318,9 @@ class Head:
     #: Whether core's HTTP layer takes the request: its head within Netty's limits (`head_fits`), its
     #: target a java.net.URI (`uri_path`, `uri_query_ok`).
     well_formed: bool = True
+    #: The path as the client wrote it, escapes kept (java.net.URI's raw path, which core's FQL1Routes
+    #: reads the old REST paths from); None where the server hands it over decoded (Granian).
+    raw_path: str | None = None
 
 
 def _first_values(pairs: t.Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -346,6 +351,17 @@ def _params(query: str) -> dict[str, str]:
 
 
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def path_segments(request: Request) -> list[str]:
+    """A request's path as core's routers read it (TokenizePath): its raw path split at each `/`, each
+    segment decoded (`+` a space; one with a malformed escape kept as written), the empty ones dropped,
+    so `files/dir%2Fx.fsl` is two segments. Where the server gave the path decoded already (Granian's
+    RSGI), it is split as it is."""
+    if request.raw_path is None:
+        return [part for part in request.path.split("/") if part]
+    decoded = ((_uri_decode(part) or part) if part else part for part in request.raw_path.split("/"))
+    return [part for part in decoded if part]
 
 
 def _uri_decode(text: str) -> str | None:
@@ -408,7 +424,8 @@ def asgi_head(scope: dict) -> Head:
     raw_path = scope.get("raw_path") or scope["path"].encode()
     target = raw_path.decode("latin-1") + (f"?{query}" if query else "")
     valid = valid and uri_query_ok(query) and head_fits(scope["method"], target, version, pairs)
-    return Head(scope["method"], path, _params(query), _first_values(pairs), version, valid)
+    raw = uri_path(raw_path.decode("latin-1"), query)[0] if scope.get("raw_path") else None
+    return Head(scope["method"], path, _params(query), _first_values(pairs), version, valid, raw)
 
 
 def rsgi_head(scope: t.Any) -> Head:
@@ -483,7 +500,9 @@ class RSGIChannel:
             return await read_request(head, self.receive, limit, started, timer)
         self.finished = True
         body = await timer.read(self.protocol())
-        return Request(head.method, head.path, head.params, head.headers, body, started, version=head.version)
+        return Request(
+            head.method, head.path, head.params, head.headers, body, started, version=head.version, raw_path=head.raw_path
+        )
 
     async def send(self, message: dict) -> None:
         if message["type"] == "http.response.start":
@@ -531,7 +550,10 @@ async def read_request(
         chunks.append(chunk)
         more = message.get("more_body", False)
     started = time.monotonic() if started is None else started
-    return Request(head.method, head.path, head.params, head.headers, b"".join(chunks), started, version=head.version)
+    body = b"".join(chunks)
+    return Request(
+        head.method, head.path, head.params, head.headers, body, started, version=head.version, raw_path=head.raw_path
+    )
 
 
 async def _drain(receive: t.Callable, size: int, timer: ReadTimer) -> None:

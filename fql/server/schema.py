@@ -21,7 +21,7 @@ from ..schema import manager, parser
 from ..schema.items import Item
 from ..schema.manager import SchemaError
 from .headers import secret as request_secret
-from .protocol import SCHEMA_PREFIX, ProtocolError, Request, Response, json_bytes
+from .protocol import SCHEMA_PREFIX, ProtocolError, Request, Response, json_bytes, path_segments
 
 if t.TYPE_CHECKING:
     from ..database import Database
@@ -111,11 +111,10 @@ _ROUTES = {
 }
 
 
-def _route(method: str, path: str) -> tuple[str, list[str]]:
-    """The handler for a request, with the path's variable parts: 404 if no path matches, 405 if one
-    does for another method. Empty segments do not count (core's TokenizePath drops them), and only the
-    items API's four resources are paths (core routes each on its own)."""
-    parts = [part for part in path.split("/") if part]
+def _route(method: str, parts: list[str]) -> tuple[str, list[str]]:
+    """The handler for a request of path segments `parts` (see protocol.path_segments), with the path's
+    variable parts: 404 if no path matches, 405 if one does for another method. Only the items API's four
+    resources are paths (core routes each on its own)."""
     if parts[:2] != _PREFIX_PARTS:
         # `/schema/1xyz` comes here (core routes by the path's start), and is no path of the API.
         raise SchemaError(404, "Not found")
@@ -197,7 +196,7 @@ def _known_version(request: Request) -> int | None:
 def _answer(ctx: Context, request: Request, files: list[tuple[str, str]]) -> Response:
     if not manager.can_read(ctx):
         raise SchemaError(403, "Access denied")
-    name, args = _route(request.method, request.path)
+    name, args = _route(request.method, path_segments(request))
     return _HANDLERS[name](ctx, request, files, *args)
 
 

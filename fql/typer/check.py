@@ -368,7 +368,10 @@ class Checker:
             return scope[node.name]
         found = self.bound(node.name)
         if found is not None:
-            return found, None
+            # A query's argument or template value: core types it from the value, of no span
+            # (ValueStaticType's Span.Null), so a primitive's failures have no `inferred here` hint. (How
+            # core shows a struct's or array's type, of lazy parts, is not modelled: those stay unplaced.)
+            return found, (_NO_PLACE if _certain(found) else None)
         found = self.env.global_type(node.name)
         if found is None:
             return UNKNOWN, None

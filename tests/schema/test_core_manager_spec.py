@@ -765,6 +765,19 @@ access provider MyAP {
 """)
 
 
+def test_translator_spec_translates_defaults_in_nested_fields(db):
+    db.q(
+        """Collection.create({
+  name: "User",
+  fields: {
+    a: { signature: "Int" },
+    address: { signature: "{ street: String = \\"hello\\" }" }
+  }
+})"""
+    )
+    assert db.files()["main.fsl"] == PREAMBLE + '\ncollection User {\n  a: Int\n  address: { street: String = "hello" }\n}\n'
+
+
 # -- SchemaValidateSpec --
 
 USER = "collection User {\n  name: String\n}"

@@ -121,3 +121,37 @@ def test_a_client_gone_mid_body_is_no_failure(length):
         app.streams.close()
         app.pool.close()
     assert protocol.answered == []
+
+
+def test_rest_paths_are_read_raw_through_asgi():
+    """Core's FQL1Routes reads an old REST path from the request's raw path (HttpRequest.path is
+    java.net.URI.getRawPath; LegacyRefParser's names take `%`, Parsing.ValidNameChars): an escape is no
+    letter, so `hut%73` names a collection `hut%73`, not `huts`. ASGI hands the raw path over; Granian's
+    RSGI only the decoded one, so there fql reads the escape as its letter."""
+    with ServerThread(fql.connect(), interface="asgi") as running:
+        raw = Raw(running.port)
+        raw("POST", "/classes", '{"name": "huts"}')
+        raw("POST", "/classes/huts/7", '{"data": {}}')
+        assert raw("GET", "/classes/huts")[0] == 200 and raw("GET", "/classes/huts/7")[0] == 200
+        missing = raw("GET", "/classes/nohuts")[::2]
+        assert missing[0] == 404
+        for path in ("/classes/hut%73", "/classes/huts%2F7", "/classes/hut%73/7"):
+            assert raw("GET", path)[::2] == missing, path
+        not_found = (404, {"errors": [{"code": "not found", "description": "Not Found"}]})
+        assert raw("GET", "/classes/huts/%37")[::2] == not_found
+
+
+def test_schema_paths_are_split_raw_then_decoded_through_asgi():
+    """Core's schema API routes by TokenizePath (ext/api/src/main/scala/util/router/package.scala, as
+    RouterSpec's "returns matched wildcard with encoded segments"): the raw path split at each `/`, then
+    each segment decoded, `+` a space; so `dir%2Fx.fsl` names the file `dir/x.fsl`, and `dir/x.fsl` no path.
+    Under Granian's RSGI the path comes decoded, and is split as it is."""
+    db = fql.connect()
+    db.push_schema({"dir/x.fsl": "collection X {}", "a b.fsl": "collection Y {}"})
+    with ServerThread(db, interface="asgi") as running:
+        raw = Raw(running.port)
+        found = {"version": db.query("Collection.byName('X')!.ts", syntax="v10").micros, "content": "collection X {}"}
+        assert raw("GET", "/schema/1/files/dir%2Fx.fsl")[::2] == (200, found)
+        assert raw("GET", "/schema/1/files/dir/x.fsl")[::2] == (404, {"error": {"message": "Not found"}})
+        assert raw("GET", "/schema/1/files/a+b.fsl")[2]["content"] == "collection Y {}"
+        assert raw("GET", "/schema/1/fil%65s")[2]["files"] == [{"filename": "dir/x.fsl"}, {"filename": "a b.fsl"}]

@@ -635,10 +635,38 @@ def test_template_value_errors_render_at_the_value(db):
 
 def test_template_values_render_as_value_in_summaries(db):
     """FQL2QueryTemplateSpec `renders an with a templated value`: the summary shows a template value as
-    `<value>`, columns counted over that text (fql's error is its runtime one: it has no typechecker for
-    `.bar` on a String)."""
-    status, out = answer(db, {"query": {"fql": [{"value": "foo"}, ".bar!"]}})
-    assert status == 400 and out["summary"].endswith("at *query*:1:9\n  |\n1 | <value>.bar!\n  |         ^^^^\n  |")
+    `<value>`, columns counted over that text; the value is typed from what it is, of no place (core's
+    ValueStaticType), so its missing field has no `inferred here` hint."""
+    assert check_failure(db, {"fql": [{"value": "foo"}, ".bar!"]}) == (
+        "error: Type `String` does not have field `bar`\nat *query*:1:9\n  |\n1 | <value>.bar!\n  |         ^^^\n  |"
+    )
+
+
+@pytest.mark.parametrize(
+    "case, template, summary",
+    [
+        ("renders a normal error", "'foo'.bar",
+         "error: Type `String` does not have field `bar`\nat *query*:1:7\n  |\n1 | 'foo'.bar\n  |       ^^^\n  |"),
+        ("renders errors with array", {"array": [{"value": "foo"}, "2.bar"]},
+         "error: Type `Int` does not have field `bar`\nat *query*:1:14\n  |\n1 | [<value>, (2.bar)]\n  |              ^^^\n  |"),
+        ("renders errors with object", {"object": {"a": {"value": "foo"}, "b": "2.bar"}},
+         "error: Type `Int` does not have field `bar`\nat *query*:1:25\n  |\n1 | { \"a\": <value>, \"b\": (2.bar) }\n"
+         "  |                         ^^^\n  |"),
+    ],
+)
+def test_template_renders_errors(db, case, template, summary):
+    """FQL2QueryTemplateSpec `FQL2Query renders errors`: a check failure's summary, over the template's text."""
+    assert check_failure(db, template) == summary
+
+
+def test_argument_values_have_no_place(db):
+    """A query argument is typed from its value as a template value is (core's ValueStaticType, Span.Null):
+    a primitive's missing field fails the checks with no `inferred here` hint, bound to a `let` too."""
+    for query, line in (("x.bar", "1 | x.bar"), ("let y = x\ny.bar", "2 | y.bar")):
+        status, out = answer(db, {"query": query, "arguments": {"x": "foo"}})
+        assert status == 400 and out["error"]["code"] == "invalid_query"
+        at = line.split(" | ")[0]
+        assert out["summary"] == f"error: Type `String` does not have field `bar`\nat *query*:{at}:3\n  |\n{line}\n  |   ^^^\n  |"
 
 
 def test_template_values_static_types(db):

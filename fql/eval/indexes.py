@@ -18,6 +18,7 @@ from ..errors import (
     InvalidRef,
     QueryTimeout,
     StackOverflow,
+    TooMuchCompute,
 )
 from ..storage.base import DocKey, Entry, IndexKey, Version
 from ..values import UUID, Bytes, Date, Lambda, Ref, Timestamp, TxnMicros, native, type_name
@@ -394,7 +395,7 @@ def _binding_values(ctx: Context, field: Field, doc: dict) -> list:
     Index.mkBinders maps a binding's error to no values, which its Indexer.extractTerms reads as null."""
     try:
         return _field_values(ctx, field, doc)
-    except (QueryTimeout, StackOverflow):
+    except (QueryTimeout, StackOverflow, TooMuchCompute):
         raise
     except FQLError:
         if isinstance(field.binding, Lambda):

@@ -7,9 +7,13 @@ count is the transaction's, not a branch's.
 
 Not ported, internal to core's Query monad and its cluster: the monad's own laws (map, flatMap, recover,
 framing, futures, parallel branches, stack safety), cluster health, NoopWrite linearization, OCC switches,
-the width and concurrency limits of its scheduler, the rate limiters' unlimited mode, and the storage
-limits of one write's byte encoding (component, key and transaction size: fql drops an index entry too
-large to store, fql/eval/indexes.py MAX_COMPONENT, and refuses an index bomb, test_core_fql2_index_bomb.py).
+the width and concurrency limits of its scheduler, and the rate limiters' unlimited mode.
+
+"transaction size limits": "component too large", an index entry whose terms (its row key) or values (its
+column) take more than a Short's bytes, is dropped and the document written; fql measures its own key
+encoding, not core's, so the bound is near core's, not at its byte. "key too large" (row key and column
+together over 64,000 bytes, each within a Short) and "transaction too large" (a transaction's writes over
+16 MiB) are not modelled: fql refuses the larger index bomb (test_core_fql2_index_bomb.py) and no more.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from fql.server import v10
 from fql.server.protocol import ProtocolError
 
 SECRET = "secret"
+#: A string past the largest component core's storage writes (32,767 bytes).
+BIG = '"' + "a" * 40_000 + '"'
 #: Core's message for one op over the limit: ops are counted up in billed ops (per 50).
 OVER = "Transaction does too much compute: got 12001, limit: 12000"
 
@@ -122,3 +128,16 @@ def test_exceeding_compute_limits_writes_nothing(db):
     with pytest.raises(TooMuchCompute):
         db.query("Foo.create({}); Set.sequence(0, 700000).count()", syntax="v10")
     assert db.query("Foo.all().count()", syntax="v10") == 0
+
+
+def test_component_too_large(db):
+    # An entry whose terms or values are too large to store is dropped; the document is written.
+    db.query(
+        'Collection.create({ name: "Foo", indexes: { byS: { terms: [{ field: ".s" }] }, byV: { values: [{ field: ".s" }] } } })',
+        syntax="v10",
+    )
+    db.query(f"Foo.create({{ s: {BIG} }}); Foo.create({{ s: 'small' }})", syntax="v10")
+    assert db.query(f"Foo.byS({BIG}).count()", syntax="v10") == 0
+    assert db.query("Foo.byS('small').count()", syntax="v10") == 1
+    assert db.query("Foo.byV().map(.s).toArray()", syntax="v10") == ["small"]
+    assert db.query("Foo.all().count()", syntax="v10") == 2

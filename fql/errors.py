@@ -377,6 +377,12 @@ class IndexEntriesTooLarge(FQLError):
     v4_code, v10_code, status = "bad request", "invalid_request", 400
 
 
+class VersionTooLarge(FQLError):
+    """A document version larger than core's storage writes (VersionTooLargeException, 8 MiB encoded)."""
+
+    v4_code, v10_code, status = "bad request", "invalid_request", 400
+
+
 class TooMuchCompute(FQLError):
     """The transaction counted more compute than core allows one (TxnTooManyComputeOpsException, 12,000
     billed ops): fatal, as core's is, so no handler a query reaches turns it into a value."""
@@ -403,6 +409,7 @@ PROTOCOL_FAILURES = (
     QueryTimeout,
     ServiceTimeout,
     IndexEntriesTooLarge,
+    VersionTooLarge,
     TooMuchCompute,
     ReadBelowMVT,
     ContendedTransaction,

@@ -14,6 +14,9 @@ column) take more than a Short's bytes, is dropped and the document written; fql
 encoding, not core's, so the bound is near core's, not at its byte. "key too large" (row key and column
 together over 64,000 bytes, each within a Short) and "transaction too large" (a transaction's writes over
 16 MiB) are not modelled: fql refuses the larger index bomb (test_core_fql2_index_bomb.py) and no more.
+Beside them, core's State.addWrite refuses a document version over 8 MiB (Write.VersionTooLarge): as
+a protocol error, 400 `Version bytes (N) exceeds threshold (8388608)`, N being fql's count of its own
+encoding of the version, not core's.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from __future__ import annotations
 import pytest
 
 import fql
-from fql.errors import TooMuchCompute
+from fql.errors import TooMuchCompute, VersionTooLarge
 from fql.server import v10
 from fql.server.protocol import ProtocolError
 
@@ -141,3 +144,43 @@ def test_component_too_large(db):
     assert db.query("Foo.byS('small').count()", syntax="v10") == 1
     assert db.query("Foo.byV().map(.s).toArray()", syntax="v10") == ["small"]
     assert db.query("Foo.all().count()", syntax="v10") == 2
+
+
+def _doubled(times: int) -> str:
+    """v10 lets: `s0` is 1 KiB of text, each next one twice the last (`s13` is 8 MiB)."""
+    lets = ['let s0 = "' + "a" * 1024 + '"'] + [f"let s{i} = s{i - 1} + s{i - 1}" for i in range(1, times + 1)]
+    return "\n".join(lets) + "\n"
+
+
+def test_version_too_large(db):
+    db.query('Collection.create({ name: "Foo" })', syntax="v10")
+    # 6 MiB is written; 8 MiB of text and the rest of the version is not, and nothing is written.
+    assert db.query(_doubled(12) + "Foo.create({ id: 1, s: s12 + s11 }).s.length", syntax="v10") == 6 * 1024 * 1024
+    with pytest.raises(VersionTooLarge, match=r"Version bytes \(\d+\) exceeds threshold \(8388608\)$"):
+        db.query(_doubled(13) + "Foo.create({ id: 2, s: s13 })", syntax="v10")
+    with pytest.raises(VersionTooLarge):
+        db.query(_doubled(13) + "Foo.byId(1)!.update({ t: s13 })", syntax="v10")
+    assert db.query("Foo.all().map(.id).toArray()", syntax="v10") == ["1"]
+    assert db.query("Foo.byId(1)!.t", syntax="v10") is None
+
+
+def test_version_too_large_v10_wire(db):
+    db.query('Collection.create({ name: "Foo" })', syntax="v10")
+    with pytest.raises(ProtocolError) as caught:
+        v10.query(db, {"query": _doubled(13) + "Foo.create({ s: s13 })"}, SECRET, {}, 0)
+    assert caught.value.status == 400
+    body = caught.value.v10_body()
+    assert list(body) == ["error"] and body["error"]["code"] == "invalid_request"
+    assert body["error"]["message"].startswith("Version bytes (")
+
+
+def test_version_too_large_v4_insert(db):
+    # A history write (Insert) is a version like any other.
+    db.query("CreateCollection({ name: 'c', history_days: null })", syntax="v4")
+    doubled = "Let([{ s0: '" + "a" * 1024 + "' }" + "".join(
+        f", {{ s{i}: Concat([Var('s{i - 1}'), Var('s{i - 1}')]) }}" for i in range(1, 14)
+    )
+    with pytest.raises(VersionTooLarge) as caught:
+        db.query(doubled + "], Insert(Ref(Collection('c'), '1'), Now(), 'create', { data: { s: Var('s13') } }))", syntax="v4")
+    assert caught.value.v4_code == "bad request"
+    assert db.query("Exists(Ref(Collection('c'), '1'))", syntax="v4") is False

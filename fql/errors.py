@@ -377,6 +377,19 @@ class IndexEntriesTooLarge(FQLError):
     v4_code, v10_code, status = "bad request", "invalid_request", 400
 
 
+class VersionTooLarge(FQLError):
+    """A document version larger than core's storage writes (VersionTooLargeException, 8 MiB encoded)."""
+
+    v4_code, v10_code, status = "bad request", "invalid_request", 400
+
+
+class TooMuchCompute(FQLError):
+    """The transaction counted more compute than core allows one (TxnTooManyComputeOpsException, 12,000
+    billed ops): fatal, as core's is, so no handler a query reaches turns it into a value."""
+
+    v4_code, v10_code, status = "bad request", "invalid_request", 400
+
+
 class ReadBelowMVT(FQLError):
     """A read at a valid time older than its collection keeps history for (core's ReadValidTimeBelowMVT,
     answered by its ExceptionResponseHelpers as a bad request)."""
@@ -392,7 +405,15 @@ class ContendedTransaction(FQLError):
 
 #: The errors core does not answer as a query's failure but as a protocol error, the error alone (its
 #: ExceptionResponseHelpers): time-outs, the storage limits a write runs into, and contention.
-PROTOCOL_FAILURES = (QueryTimeout, ServiceTimeout, IndexEntriesTooLarge, ReadBelowMVT, ContendedTransaction)
+PROTOCOL_FAILURES = (
+    QueryTimeout,
+    ServiceTimeout,
+    IndexEntriesTooLarge,
+    VersionTooLarge,
+    TooMuchCompute,
+    ReadBelowMVT,
+    ContendedTransaction,
+)
 
 
 #: Core's AggressiveTimeout (seconds): a query that times out sooner was given too short a deadline.

@@ -14,6 +14,7 @@ from ..errors import (
     QueryTimeout,
     ServiceTimeout,
     StackOverflow,
+    TooMuchCompute,
     TransactionAborted,
 )
 from ..values import Lambda, Ref, native, type_name
@@ -149,6 +150,8 @@ def call(ctx: Context, fn: t.Any, arguments: t.Any = _NO_ARGUMENTS) -> t.Any:
         # An overflow inside the body passes through the calls around it as it is (core's LambdaWrapper).
         err.sealed = True
         raise
+    except TooMuchCompute:
+        raise  # fatal: core's TxnTooManyComputeOpsException is no error of the call's
     except FQLError as err:
         if isinstance(doc["body"], str) and not isinstance(err, (QueryTimeout, ServiceTimeout)):
             raise v10_aborted(ctx, err) from None

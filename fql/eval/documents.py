@@ -17,7 +17,9 @@ from ..errors import (
     PermissionDenied,
     QueryRuntimeError,
     ValidationFailed,
+    VersionTooLarge,
 )
+from ..storage import codec
 from ..storage.base import DocKey, Version
 from ..values import (
     ABSENT,
@@ -324,6 +326,21 @@ def exists(ctx: Context, target: t.Any, ts: t.Any = ABSENT) -> bool:
     return version is not None
 
 
+#: The most bytes one stored version may take (core's Write.VersionBytesThreshold, 8 MiB).
+MAX_VERSION_BYTES = 8 * 1024 * 1024
+
+
+def check_version_size(data: dict | None) -> None:
+    """Refuse a version whose encoding is larger than core's storage writes one. Core counts the bytes
+    of its own encoding of the version; fql counts those of its stored data, so the bound is near
+    core's, not at its byte."""
+    if data is None:
+        return
+    size = len(codec.dumps(data))
+    if size > MAX_VERSION_BYTES:
+        raise VersionTooLarge(f"Version bytes ({size}) exceeds threshold ({MAX_VERSION_BYTES})")
+
+
 def write(ctx: Context, key: DocKey, data: dict | None, *path: str | int) -> Version:
     """Store a new version of `key` (None deletes it) and move its index entries."""
     state = ctx.state
@@ -335,6 +352,7 @@ def write(ctx: Context, key: DocKey, data: dict | None, *path: str | int) -> Ver
     with unbilled(ctx):  # the write's own read of what it replaces: its bytes, no read op
         before = live(ctx, key)
     _one_of_document_or_collection(state, key, before, data)
+    check_version_size(data)
     ttl = data.get("ttl") if data else None
     version = Version(key, state.ts, data, ttl.micros if isinstance(ttl, Timestamp) else None)
     put(version)

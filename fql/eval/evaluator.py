@@ -18,6 +18,7 @@ from ..errors import (
     InvalidExpression,
     NotImplementedInFql,
     StackOverflow,
+    TooMuchCompute,
     timed_out,
 )
 from ..storage.base import Transaction
@@ -27,6 +28,10 @@ from . import effects, registry, versions
 
 #: Fauna's limit on nested calls (user functions, lambdas).
 MAX_DEPTH = 200
+#: Compute counted per billed compute op (core's QueryMetrics.BaselineCompute).
+BASELINE_COMPUTE = 50
+#: The most billed compute ops one transaction may do (core's State.computeOpsLimit, 12,000 by default).
+COMPUTE_OPS_LIMIT = 12_000
 
 
 @define
@@ -110,8 +115,8 @@ class QueryState:
     #: Core's compute count. v4 (its EvalContext): one per built-in called, special forms aside (FREE), one
     #: per lambda applied, and one per element a Count, Sum, Mean, Any or All folds. v10 (its FQLInterpreter):
     #: one per native method or operator called and per function applied, one per element toArray or count
-    #: reads, one per field an index entry computes. Billed per 50.
-    compute: int = 0
+    #: reads, one per field an index entry computes. Billed per 50; see `compute`.
+    _compute: int = 0
     #: Why the last null a v10 expression made is null (core's Value.Null.Cause), for `!`'s message.
     null_cause: str | None = None
     #: Where that null was made, for core's `hint: Null value created here`: (the source's name, its text
@@ -169,6 +174,20 @@ class QueryState:
     staged_txn: t.Any = None
     staged_base: t.Any = None
     staged_cache: dict = field(factory=dict)
+
+    @property
+    def compute(self) -> int:
+        return self._compute
+
+    @compute.setter
+    def compute(self, counted: int) -> None:
+        # Core fails the transaction as soon as its count passes the limit, with the count and the limit
+        # in billed ops (State's Metrics.addCompute, TxnTooManyComputeOpsException).
+        limit = COMPUTE_OPS_LIMIT * BASELINE_COMPUTE
+        if counted > limit:
+            got = -(-counted // BASELINE_COMPUTE)
+            raise TooMuchCompute(f"Transaction does too much compute: got {got}, limit: {COMPUTE_OPS_LIMIT}")
+        self._compute = counted
 
     def check_deadline(self) -> None:
         """Fail with `time_out` once the query has run past its limit (checked at every call)."""

@@ -38,7 +38,7 @@ from ..values import (
 )
 from . import access, indexes, sets
 from .casts import OBJECT, Cast
-from .documents import check_references, scoped_write, user_fields
+from .documents import check_references, check_version_size, scoped_write, user_fields
 from .evaluator import Context
 from .refs import copy, doc_key, live, min_valid_time, ref_of, resolved, scope_of
 from .registry import builtin
@@ -1039,6 +1039,7 @@ def insert(ctx: Context, ref: t.Any, ts: t.Any, action: t.Any, params: t.Any = N
             ttl = collection_ttl(ctx, key.scope, key.coll)
             if ttl is not None:
                 fields = {"ttl": ttl, **fields}
+    check_version_size(fields)
     ttl = fields.get("ttl") if fields else None
     before = live(ctx, key)
     replaced = next((v for v in ctx.state.txn.history(key) if v.ts == when), None)

@@ -18,6 +18,7 @@ from ..errors import (
     InvalidRef,
     QueryTimeout,
     StackOverflow,
+    TooMuchCompute,
 )
 from ..storage.base import DocKey, Entry, IndexKey, Version
 from ..values import UUID, Bytes, Date, Lambda, Ref, Timestamp, TxnMicros, native, type_name
@@ -372,8 +373,9 @@ class _TxnTime:
 
 TXN_TIME = _TxnTime()
 
-#: The most bytes an entry's covered values may take: core's storage drops a set write whose column
-#: is longer than a Short (ComponentTooLargeException), and the document is written without it.
+#: The most bytes an entry's terms, or its covered values, may take: core's storage drops a set write
+#: whose row key or column is longer than a Short (ComponentTooLargeException, Write.canWrite), and the
+#: document is written without it.
 MAX_COMPONENT = 32_767
 
 
@@ -394,7 +396,7 @@ def _binding_values(ctx: Context, field: Field, doc: dict) -> list:
     Index.mkBinders maps a binding's error to no values, which its Indexer.extractTerms reads as null."""
     try:
         return _field_values(ctx, field, doc)
-    except (QueryTimeout, StackOverflow):
+    except (QueryTimeout, StackOverflow, TooMuchCompute):
         raise
     except FQLError:
         if isinstance(field.binding, Lambda):
@@ -492,7 +494,7 @@ def entries(ctx: Context, index: IndexDef, version: Version) -> list[tuple[bytes
     """The (terms key, entry) pairs of one live version; none for a deleted version.
 
     v4 drops an entry whose terms are all null, or whose values are all null when the index has values,
-    and every index drops one whose values are too large to store (MAX_COMPONENT).
+    and every index drops one whose terms or values are too large to store (MAX_COMPONENT).
     """
     if version.data is None:
         return []
@@ -511,6 +513,8 @@ def entries(ctx: Context, index: IndexDef, version: Version) -> list[tuple[bytes
         if index.terms and all(v is None for v in term_tuple):
             continue
         row = terms_key([None if v is TXN_TIME else v for v in term_tuple])
+        if len(row) > MAX_COMPONENT:
+            continue
         for value_tuple in itertools.product(*values):
             if index.values and not index.keeps_null_values and all(v is None for v in value_tuple):
                 continue

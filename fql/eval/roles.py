@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typing as t
 
-from ..errors import FQLError, ValidationFailed
+from ..errors import FQLError, TooMuchCompute, ValidationFailed
 from ..storage.base import DocKey, Version
 from ..values import V10_NATIVE_NAMES, Document, Lambda, Ref, Timestamp, ir_type_name, native
 from . import aliases, versions
@@ -303,6 +303,8 @@ def _predicate(ctx: Context, grant: t.Any, value: t.Any) -> bool:
     try:
         with unchecked(ctx, PREDICATE):
             return ctx.apply(grant, value) is True
+    except TooMuchCompute:
+        raise  # fatal: not the predicate's failure (core's TxnTooManyComputeOpsException)
     except FQLError:
         return False
     finally:
@@ -337,6 +339,8 @@ def _v10_predicate(ctx: Context, source: str, arguments: list) -> bool:
                 cache[source] = evaluate_program(parse(source, "v10"), Context(ctx.state))
             values = [_v10_argument(ctx, value) for value in arguments]
             return call_function(ctx, cache[source], values) is True
+    except TooMuchCompute:
+        raise  # fatal, as above
     except FQLError:
         return False
     finally:

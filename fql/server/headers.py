@@ -15,14 +15,13 @@ import typing as t
 from attrs import frozen
 
 from ..auth import jwt
+from ..eval.evaluator import BASELINE_COMPUTE
 from ..values import Bytes, parse_long
 from ..wire.v4 import API_VERSIONS
 from .protocol import Headers, ProtocolError, bad_header
 
 log = logging.getLogger("fql.server")
 
-#: Compute counted per billed compute op (core's QueryMetrics.BaselineCompute).
-BASELINE_COMPUTE = 50
 #: Core's bound on X-Query-Timeout, in milliseconds.
 MAX_QUERY_TIMEOUT = 600_000
 #: The time limit of a query whose request sets none, in milliseconds: core's DefaultQueryTimeout (two

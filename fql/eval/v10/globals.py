@@ -6,7 +6,7 @@ import typing as t
 
 from attrs import field, frozen
 
-from ...errors import CallError, FQLError, QueryCheckError, QueryRuntimeError, TransactionAborted
+from ...errors import CallError, FQLError, QueryCheckError, QueryRuntimeError, TooMuchCompute, TransactionAborted
 from ...storage.base import DocKey
 from ...values import Action, Lambda, Module, Ref, collection_ref, native
 from .. import aliases
@@ -407,7 +407,7 @@ def _v4_error(err: FQLError) -> FQLError:
         err = err.cause[0]
     if isinstance(err, TransactionAborted) and not err.has_value:
         return TransactionAborted("Query aborted.", value=err.description)
-    if err.status not in _V4_EVAL_STATUSES or isinstance(err, QueryCheckError):
+    if err.status not in _V4_EVAL_STATUSES or isinstance(err, (QueryCheckError, TooMuchCompute)):
         return err
     return QueryRuntimeError("eval_error", "\n".join(e.description for e in (err, *err.siblings)))
 

@@ -12,34 +12,14 @@ import os
 import re
 import signal
 import time
-import traceback
 
 import fql
 from fql import cli
 from tests.storage.backends import postgres_url
+from tests.storage.concurrency import exit_code, fork
 
 #: Documents each write query of the crash test creates, all or none.
 BATCH = 20
-
-
-def _fork(work, *args) -> int:
-    """Run `work(*args)` in a child process forked from this one; its pid."""
-    pid = os.fork()
-    if pid == 0:
-        status = 1
-        try:
-            work(*args)
-            status = 0
-        except BaseException:  # noqa: BLE001 - the child reports any failure, then exits without unwinding
-            traceback.print_exc()
-        finally:
-            os._exit(status)
-    return pid
-
-
-def _wait(pid: int) -> int:
-    """The exit status of a forked child."""
-    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
 
 
 def _setup(url: str) -> None:
@@ -95,14 +75,14 @@ def _kill_writers(url: str) -> None:
     acknowledged = -1
     for wait in (0.1, 0.25, 0.4):
         read, write = os.pipe()
-        writer = _fork(_write_forever, url, acknowledged + 1, write)
+        writer = fork(_write_forever, url, acknowledged + 1, write)
         os.close(write)
         with os.fdopen(read) as acks:
             # Kill a while after the first acknowledgement, at a moment that differs per round.
             first = acks.readline()
             time.sleep(wait)
             os.kill(writer, signal.SIGKILL)
-            _wait(writer)
+            exit_code(writer)
             acked = [int(line) for line in [first, *acks.readlines()] if line.strip()]
         assert acked, "the writer acknowledged nothing"
         counts = _batches(url)
@@ -126,8 +106,8 @@ def _count_concurrently(url: str, processes: int = 4, each: int = 25) -> int:
     with fql.connect(url) as db:
         db.query('CreateCollection({name: "counters"})')
         db.query('Create(Ref(Collection("counters"), "1"), {data: {n: 0}})')
-    workers = [_fork(_increment, url, each) for _ in range(processes)]
-    assert [_wait(pid) for pid in workers] == [0] * processes
+    workers = [fork(_increment, url, each) for _ in range(processes)]
+    assert [exit_code(pid) for pid in workers] == [0] * processes
     with fql.connect(url) as db:
         return db.query('Select(["data", "n"], Get(Ref(Collection("counters"), "1")))')
 
@@ -144,7 +124,7 @@ def test_processes_incrementing_one_counter_on_postgres():
 def _serve(url: str) -> tuple[int, int]:
     """`fql serve --db url --port 0` in a forked process (the command's own entry point); its pid and port."""
     read, write = os.pipe()
-    pid = _fork(lambda: cli.run(["serve", "--db", url, "--port", "0"], stdout=os.fdopen(write, "w", buffering=1)))
+    pid = fork(lambda: cli.run(["serve", "--db", url, "--port", "0"], stdout=os.fdopen(write, "w", buffering=1)))
     os.close(write)
     with os.fdopen(read) as out:
         line = out.readline()
@@ -179,7 +159,7 @@ def test_two_servers_on_one_postgres_share_tokens_and_logouts():
         finally:
             for pid in (one, other):
                 os.kill(pid, signal.SIGKILL)
-                _wait(pid)
+                exit_code(pid)
 
 
 def _v10(port: int, path: str, body: dict, secret: str = "secret") -> dict:
@@ -194,7 +174,7 @@ def _v10(port: int, path: str, body: dict, secret: str = "secret") -> dict:
 def _stop(*pids: int) -> None:
     for pid in pids:
         os.kill(pid, signal.SIGKILL)
-        _wait(pid)
+        exit_code(pid)
 
 
 def test_two_servers_on_one_postgres_share_writes_feeds_schema_and_outlive_a_restart():

@@ -470,7 +470,7 @@ def _work(workload: Workload, client_of: t.Callable[[int], t.Any], worker: int, 
         client.close()
 
 
-def _fork(work: t.Callable, *args: t.Any) -> int:
+def fork(work: t.Callable, *args: t.Any) -> int:
     """Run `work(*args)` in a forked child; its pid. It exits 0 when `work` returns, 1 when it raises."""
     pid = os.fork()
     if pid == 0:
@@ -485,14 +485,15 @@ def _fork(work: t.Callable, *args: t.Any) -> int:
     return pid
 
 
-def _wait(pid: int) -> int:
+def exit_code(pid: int) -> int:
+    """The exit status of a forked child, once it has ended."""
     return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
 
 
 def serve(url: str) -> tuple[int, int]:
     """`fql serve --db url --port 0` in a forked process (the command's own entry point); its pid and port."""
     read, write = os.pipe()
-    pid = _fork(lambda: cli.run(["serve", "--db", url, "--port", "0"], stdout=os.fdopen(write, "w", buffering=1)))
+    pid = fork(lambda: cli.run(["serve", "--db", url, "--port", "0"], stdout=os.fdopen(write, "w", buffering=1)))
     os.close(write)
     with os.fdopen(read) as out:
         line = out.readline()
@@ -503,7 +504,7 @@ def serve(url: str) -> tuple[int, int]:
 
 def stop(pid: int) -> None:
     os.kill(pid, signal.SIGTERM)
-    _wait(pid)
+    exit_code(pid)
 
 
 def run(workload: Workload, url: str, *, workers: int, ops: int, servers: int = 0, seed: int = 0,
@@ -523,14 +524,14 @@ def run(workload: Workload, url: str, *, workers: int, ops: int, servers: int = 
         pipes, pids = [], []
         for worker in range(workers):
             read, write = os.pipe()
-            pids.append(_fork(_work, workload, client_of, worker, ops, seed, syntaxes, write))
+            pids.append(fork(_work, workload, client_of, worker, ops, seed, syntaxes, write))
             os.close(write)
             pipes.append(read)
         records = []
         for read in pipes:
             with os.fdopen(read) as source:
                 records += [json.loads(line) for line in source]
-        statuses = [_wait(pid) for pid in pids]
+        statuses = [exit_code(pid) for pid in pids]
     finally:
         for pid, _ in served:
             stop(pid)

@@ -582,3 +582,40 @@ def test_a_method_of_a_missing_document_points_at_the_document(db):
         '1 | Gone.byId("9").update({})',
         "  |          ^^^^^",
     ]
+
+
+def test_the_docs_query_summary_page(db):
+    # docs.fauna.com fauna/current/reference/http/reference/query-summary: the error summary of a collection
+    # created and used in one query, as the page prints it (core's FQL2CollectionSpec hint).
+    body = QueryEndpoint(fmt="tagged").body(
+        db, 'Collection.create({name: "Foo"})\n\nCollection("Foo").create({ bar: "baz"})'
+    )
+    assert body["error"] == {
+        "code": "invalid_argument",
+        "message": "invalid argument `collection`: No such user collection `Foo`.",
+    }
+    assert body["summary"] == (
+        "error: invalid argument `collection`: No such user collection `Foo`.\nat *query*:3:11\n  |\n"
+        '3 | Collection("Foo").create({ bar: "baz"})\n  |           ^^^^^^^\n  |\n'
+        "hint: A collection cannot be created and used in the same query.\n  |\n"
+        '3 | Collection("Foo").create({ bar: "baz"})\n  |           ^^^^^^^\n  |'
+    )
+
+
+def test_the_docs_error_codes_page(db):
+    # docs.fauna.com fauna/current/reference/fql_reference/error_codes, "Example error responses". The page
+    # prints `Statement doesn't return a value` and `The function `al` doesn't exist on `Collection``: core
+    # says "does not" (fql/shared/src/main/scala/parser/package.scala, runtime/fql2/QueryFailure.scala), and
+    # its typechecker refuses `Collection.al()` first; unchecked, it is the page's invalid_function_invocation.
+    body = QueryEndpoint().body(db, "let x = true")
+    assert body["error"] == {"code": "invalid_query", "message": "The query failed 1 validation check"}
+    assert body["summary"] == (
+        "error: Missing return expression\nat *query*:1:13\n  |\n1 | let x = true\n  |             ^\n  |\n"
+        "cause: Statement does not return a value\n  |\n1 | let x = true\n  | ^^^^^^^^^^^^\n  |"
+    )
+    body = QueryEndpoint().body(db, "Collection.al()", headers={"x-typecheck": "false"})
+    assert body["error"] == {
+        "code": "invalid_function_invocation",
+        "message": "The function `al` does not exist on `Collection`",
+    }
+    assert QueryEndpoint().body(db, "Collection.al()")["error"]["code"] == "invalid_query"

@@ -235,6 +235,12 @@ CASES: dict[str, Case] = {
         [],
     ),
     "index-active-update": ('Update(Index("i0"), {active: 1})', [(["active"], *_type("Long", "Boolean"))], []),
+    # Index.ClassFieldType reads an array of sources' each element as a Class Ref: a null among them too
+    "index-source-null-class": (
+        'CreateIndex({name: "i", source: {class: [Collection("animals"), null]}})',
+        [(["class"], *_type("Null", "Class Ref"))],
+        ["create_index"],
+    ),
     "index-unique": (
         'CreateIndex({name: "i", source: Collection("animals"), unique: 5})',
         [(["unique"], *_type("Long", "Boolean"))],

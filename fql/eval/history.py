@@ -763,7 +763,7 @@ def _cursor_parts(ctx: Context, cursor: t.Any, documents: bool, *path: str | int
         rank = 0
         if "action" in cursor:
             action = cursor["action"]
-            if action not in RANK:
+            if not isinstance(action, str) or action not in RANK:  # (an object or array too)
                 errors.append(InvalidArgument(
                     f"String 'create', 'update', or 'delete' expected, {type_name(action)} provided."
                 ).at(*path, "action"))

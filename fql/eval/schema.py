@@ -213,9 +213,9 @@ def _class_sources(value: t.Any, field: str) -> str | list:
     if value is None:
         raise _failure(field, "value required", "Required value not found.")
     if isinstance(value, list) and value and field != "source":
-        wrong = next((each for each in value if not _is_collection_ref(each)), None)
-        if wrong is not None:
-            raise _invalid_type(field, wrong, "Class Ref")
+        for each in value:
+            if not _is_collection_ref(each):  # (a null among them too)
+                raise _invalid_type(field, each, "Class Ref")
         return value
     raise _invalid_type(field, value, "SourceClass")
 

@@ -194,7 +194,7 @@ def module_member(ctx: Context, module: Module, name: str) -> t.Any:
         if found is not None:
             return found
     owner = USER_COLLECTION if is_user_collection(module) else module.name
-    constant = V10_FIELDS.get((owner, name))
+    constant = _module_field(owner, name)
     if constant is not None:
         return constant.fn(ctx, module)
     found = V10_METHODS.get((owner, name)) if owner == USER_COLLECTION else V10_STATICS.get((owner, name))
@@ -210,6 +210,16 @@ def module_member(ctx: Context, module: Module, name: str) -> t.Any:
     # refuses it beforehand): FQL2InterpreterSpec's `FQL.GlobalEnvGoblin!` fails as a null.
     ctx.state.null_cause = _expressions.MissingField(name, module.name)
     return None
+
+
+#: The modules named as a type of values: the fields registered under these names are the values' (a
+#: String's `length`), which the module itself lacks (core's StringModule has no `length`).
+_VALUE_TYPES = frozenset(("String", "Array", "Object", "Time", "Date", "Bytes", "Boolean", "Number", "Set"))
+
+
+def _module_field(owner: str, name: str) -> Method | None:
+    """The field `name` of the module `owner` (`Math.PI`), not a field of the values of that type."""
+    return None if owner in _VALUE_TYPES else V10_FIELDS.get((owner, name))
 
 
 def call_static(ctx: Context, module: Module, name: str, args: list) -> t.Any:
@@ -230,7 +240,7 @@ def call_static(ctx: Context, module: Module, name: str, args: list) -> t.Any:
     found = V10_STATICS.get((module.name, name))
     if found is None and module.name == GLOBAL and module.collection is None and _namespace_member(name) is not None:
         return _call_field(ctx, name, _namespace_member(name), args)
-    if found is None and (module.name, name) in V10_FIELDS:
+    if found is None and _module_field(module.name, name) is not None:
         # A field of the module, called: core reads it and calls what it holds (evalAp, with the field's name).
         return _call_field(ctx, name, module_member(ctx, module, name), args)
     if found is None:

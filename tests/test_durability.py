@@ -9,14 +9,12 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import re
 import signal
 import time
 
 import fql
-from fql import cli
 from tests.storage.backends import postgres_url
-from tests.storage.concurrency import exit_code, fork
+from tests.storage.concurrency import exit_code, fork, serve
 
 #: Documents each write query of the crash test creates, all or none.
 BATCH = 20
@@ -121,18 +119,6 @@ def test_processes_incrementing_one_counter_on_postgres():
         assert _count_concurrently(url) == 100
 
 
-def _serve(url: str) -> tuple[int, int]:
-    """`fql serve --db url --port 0` in a forked process (the command's own entry point); its pid and port."""
-    read, write = os.pipe()
-    pid = fork(lambda: cli.run(["serve", "--db", url, "--port", "0"], stdout=os.fdopen(write, "w", buffering=1)))
-    os.close(write)
-    with os.fdopen(read) as out:
-        line = out.readline()
-    match = re.search(r":(\d+) ", line)
-    assert match, f"fql serve printed {line!r}"
-    return pid, int(match.group(1))
-
-
 def _query(port: int, secret: str, expr: dict) -> tuple[int, dict]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     conn.request("POST", "/", json.dumps(expr), {"Authorization": f"Bearer {secret}"})
@@ -145,7 +131,7 @@ def test_two_servers_on_one_postgres_share_tokens_and_logouts():
         with fql.connect(url) as db:
             db.query('CreateCollection({name: "users"})')
             db.query('Create(Ref(Collection("users"), "1"), {credentials: {password: "pw"}, data: {name: "Ann"}})')
-        (one, a), (other, b) = _serve(url), _serve(url)
+        (one, a), (other, b) = serve(url), serve(url)
         try:
             user = {"ref": {"collection": "users"}, "id": "1"}
             status, body = _query(a, "secret", {"login": user, "params": {"object": {"password": "pw"}}})
@@ -179,7 +165,7 @@ def _stop(*pids: int) -> None:
 
 def test_two_servers_on_one_postgres_share_writes_feeds_schema_and_outlive_a_restart():
     with postgres_url() as url:
-        (one, a), (other, b) = _serve(url), _serve(url)
+        (one, a), (other, b) = serve(url), serve(url)
         try:
             # A collection made through A is typed by B's next query; B's write is read through A at once.
             _v10(a, "/query/1", {"query": 'Collection.create({ name: "P" }); 0'})
@@ -197,7 +183,7 @@ def test_two_servers_on_one_postgres_share_writes_feeds_schema_and_outlive_a_res
             key = _v10(a, "/query/1", {"query": 'Key.create({ role: "server" }).secret'})["data"]
         finally:
             _stop(one, other)
-        (again, c) = _serve(url)
+        (again, c) = serve(url)
         try:
             kept = _v10(c, "/query/1", {"query": "P.all().map(.n).toArray()"}, secret=key)
             assert kept["data"] == [{"@int": "1"}, {"@int": "2"}, {"@int": "3"}]

@@ -266,13 +266,18 @@ class RuntimeEnv(Env):
         """A user document's field declared `T?` (or `T | Null`, `Null | T`): core types its documents from
         the field's signature parsed in its own source (DefinedField: `*field:Person:age*`), the Null at
         the `?` (TyperTypeExprs' Nullable) or at its name."""
-        spec = self._field_spec(owner, name)
-        text = spec.get("signature") if isinstance(spec, dict) else None
-        found = None if not isinstance(text, str) else _NULLABLE.fullmatch(text)
+        found = self._signature(owner, name, _NULLABLE)
         if found is None:
             return None
         group = next(g for g in ("qmark", "after", "before") if found.group(g) is not None)
-        return NullPlace(f"field:{owner.name}:{name}", text, found.start(group), found.end(group))
+        return NullPlace(f"field:{owner.name}:{name}", found.string, found.start(group), found.end(group))
+
+    def _signature(self, owner: ty.Type, name: str, pattern: re.Pattern) -> re.Match | None:
+        """The signature of the field `name` of the user collection whose documents are `owner` (as its live
+        schema, not an alias's, has it) matched whole by `pattern`; None if there is no such field or match."""
+        spec = self._field_spec(owner, name)
+        text = spec.get("signature") if isinstance(spec, dict) else None
+        return pattern.fullmatch(text) if isinstance(text, str) else None
 
     def _field_spec(self, owner: ty.Type, name: str) -> t.Any:
         """The definition of the field `name` of the user collection whose documents are `owner`, as its
@@ -290,12 +295,10 @@ class RuntimeEnv(Env):
         """A user document's field declared as one named type (`name: String`): core types it from the
         field's signature parsed in its own source (DefinedField: `*field:Person:name*`), the type spanning
         the signature's name."""
-        spec = self._field_spec(owner, name)
-        text = spec.get("signature") if isinstance(spec, dict) else None
-        found = None if not isinstance(text, str) else _ONE_NAME.fullmatch(text)
+        found = self._signature(owner, name, _ONE_NAME)
         if found is None:
             return None
-        return NullPlace(f"field:{owner.name}:{name}", text, found.start("name"), found.end("name"))  # type: ignore[union-attr]
+        return NullPlace(f"field:{owner.name}:{name}", found.string, found.start("name"), found.end("name"))  # type: ignore[union-attr]
 
     def _inferred_function(self, name: str, body: t.Any) -> ty.Func | None:
         """A function without a signature typed from its body, as core infers it: one that takes no

@@ -45,15 +45,15 @@ PING_TIMEOUT = 8
 #: How long `stop()` lets connections close before the server's worker is stopped anyway (its threads may
 #: then outlive the stop, with what connections they still hold).
 DRAIN_TIMEOUT = 15
-#: Core's HTTP/2 settings (HttpServer's frame codec): as many streams at once on a connection as a client
-#: likes (CoreConfig's http_max_concurrent_streams, Int.MaxValue), and Netty's default header list of at
-#: most 8 KiB, past which a stream is answered 431 (Granian's defaults are 200 streams and 16 MiB).
 #: How long (ms) an HTTP/1 connection may stay idle after an answer before the server closes it: core's
 #: network_http_keepalive_timeout_ms (HttpServerTimeoutHandler's all-idle time). hyper's header read timeout
 #: runs from the end of an answer to the end of the next request's headers, so it closes such a connection
 #: (and a request whose headers come slower, which core would wait for) when core does; a new connection
 #: that has sent nothing yet is left open, as core leaves it.
 KEEP_ALIVE_TIMEOUT_MS = 5000
+#: Core's HTTP/2 settings (HttpServer's frame codec): as many streams at once on a connection as a client
+#: likes (CoreConfig's http_max_concurrent_streams, Int.MaxValue), and Netty's default header list of at
+#: most 8 KiB, past which a stream is answered 431 (Granian's defaults are 200 streams and 16 MiB).
 MAX_CONCURRENT_STREAMS = 2**31 - 1
 MAX_HEADER_LIST_SIZE = 8 * 1024
 #: Granian's log level for each of ours: its INFO lines repeat what `fql serve` prints.
